@@ -1,0 +1,56 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import type { Db } from './db/database.js';
+import { apiKeyAuth } from './http/auth.js';
+import { ErrorResponse, registerErrorHandling } from './http/errors.js';
+import { registerJsonBody } from './http/json-body.js';
+import { registerOpenApi } from './http/openapi.js';
+import type { RateLimiter } from './http/rate-limit.js';
+import { requestIdOptions } from './http/request-id.js';
+import { validatorCompiler } from './http/validation.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+import { Message } from './modules/messages/messages.schemas.js';
+import { messageRoutes } from './modules/messages/messages.routes.js';
+import { Ticket, TicketList, TicketWithMessages } from './modules/tickets/tickets.schemas.js';
+import { ticketRoutes } from './modules/tickets/tickets.routes.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  limiter: RateLimiter;
+  /** pino options or false; tests pass false to keep output quiet. */
+  logger?: boolean | { level: string };
+}
+
+/** The whole HTTP app as a plugin tree. It never listens: `serve` and tests decide that. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? { level: deps.config.logLevel },
+    bodyLimit: deps.config.bodyLimitBytes,
+    ...requestIdOptions,
+    // Unknown query parameters are reported, not dropped (see validation.ts).
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+  registerErrorHandling(app);
+  registerJsonBody(app);
+  for (const schema of [ErrorResponse, Message, Ticket, TicketWithMessages, TicketList]) app.addSchema(schema);
+  await registerOpenApi(app);
+
+  await app.register(healthRoutes(deps.db));
+  await app.register(
+    async (v1) => {
+      v1.addHook(
+        'onRequest',
+        apiKeyAuth({ db: deps.db.kysely, limiter: deps.limiter, defaultRateLimit: deps.config.rateLimitPerMinute }),
+      );
+      await v1.register(ticketRoutes(deps.db.kysely));
+      await v1.register(messageRoutes(deps.db.kysely));
+    },
+    { prefix: '/v1' },
+  );
+  return app;
+}

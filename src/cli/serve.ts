@@ -1,0 +1,31 @@
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from '../app.js';
+import { loadConfig } from '../config.js';
+import { openDatabase } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { createRateLimiter } from '../http/rate-limit.factory.js';
+
+/** `talki serve`: migrate, listen, and on SIGTERM/SIGINT stop accepting, finish in-flight requests, close the database. */
+export async function serve(): Promise<void> {
+  const config = loadConfig();
+  const db = openDatabase(config);
+  await migrateToLatest(db);
+  const limiter = createRateLimiter(config);
+  const app = await buildApp({ config, db, limiter });
+  app.addHook('onClose', async () => {
+    await limiter.close();
+    await db.close();
+  });
+
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'shutting down after an unexpected error');
+    else app.log.info({ signal }, 'shutting down');
+    await app.close();
+  });
+
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info(
+    { database: db.dialect, rateLimits: config.redisUrl ? 'redis' : 'memory' },
+    `Talki is serving on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`,
+  );
+}

@@ -1,0 +1,75 @@
+import path from 'node:path';
+
+/**
+ * The one place environment variables are read. Every setting is documented here and in the
+ * README's configuration table; the result is validated once and frozen.
+ */
+export interface Config {
+  /** HTTP port for `talki serve`. Env `PORT`, default 3000. */
+  readonly port: number;
+  /** Interface to bind. Env `HOST`, default 0.0.0.0. */
+  readonly host: string;
+  /** Where the embedded SQLite database (and later uploads) live. Env `TALKI_DATA_DIR`, default ./data. */
+  readonly dataDir: string;
+  /** PostgreSQL connection string; when set, PostgreSQL replaces SQLite. Env `DATABASE_URL`. */
+  readonly databaseUrl: string | undefined;
+  /** Redis connection string; when set, rate-limit budgets are shared through Redis. Env `REDIS_URL`. */
+  readonly redisUrl: string | undefined;
+  /** Requests per rolling minute for API keys without their own limit; 0 = unlimited. Env `TALKI_RATE_LIMIT_PER_MIN`, default 300. */
+  readonly rateLimitPerMinute: number;
+  /** Largest accepted request body in bytes. Env `TALKI_BODY_LIMIT_BYTES`, default 1 MiB. */
+  readonly bodyLimitBytes: number;
+  /** pino level: fatal, error, warn, info, debug, trace, silent. Env `LOG_LEVEL`, default info. */
+  readonly logLevel: string;
+  /** PostgreSQL pool size per process. Env `TALKI_PG_POOL_SIZE`, default 10. */
+  readonly pgPoolSize: number;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function optionalUrl(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+  return raw;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: Env = process.env): Config {
+  const logLevel = env.LOG_LEVEL?.trim() || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  return Object.freeze({
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST?.trim() || '0.0.0.0',
+    dataDir: path.resolve(env.TALKI_DATA_DIR?.trim() || './data'),
+    databaseUrl: optionalUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: optionalUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    rateLimitPerMinute: integer(env, 'TALKI_RATE_LIMIT_PER_MIN', 300, 0, 1_000_000),
+    bodyLimitBytes: integer(env, 'TALKI_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    logLevel,
+    pgPoolSize: integer(env, 'TALKI_PG_POOL_SIZE', 10, 1, 500),
+  });
+}

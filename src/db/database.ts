@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface DatabaseOptions {
+  /** postgres://… selects PostgreSQL; otherwise SQLite in `dataDir`. */
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  pgPoolSize?: number;
+}
+
+/** The database behind one Kysely instance, plus what differs per dialect. */
+export interface Db {
+  readonly kysely: Kysely<Database>;
+  readonly dialect: DialectName;
+  /** Resolves when the database answers a trivial query (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const SQLITE_FILE = 'talki.db';
+
+export function openDatabase(options: DatabaseOptions): Db {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.pgPoolSize ?? 10) : openSqlite(options.dataDir);
+}
+
+function openSqlite(dataDir: string): Db {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const connection = new SQLite(path.join(dataDir, SQLITE_FILE));
+  connection.pragma('journal_mode = WAL');
+  // FULL: a commit is on disk before the API answers 201 (durability over a little speed).
+  connection.pragma('synchronous = FULL');
+  connection.pragma('foreign_keys = ON');
+  // The CLI may write while a server runs: wait for the lock instead of failing at once.
+  connection.pragma('busy_timeout = 5000');
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  return {
+    kysely,
+    dialect: 'sqlite',
+    async ping() {
+      await sql`select 1`.execute(kysely);
+    },
+    async close() {
+      await kysely.destroy();
+    },
+  };
+}
+
+// BIGINT (epoch ms, counts) as JS numbers: every value Talki stores is far below 2^53.
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === pg.types.builtins.INT8) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+function openPostgres(connectionString: string, max: number): Db {
+  const pool = new pg.Pool({ connectionString, max, types: pgTypes as pg.CustomTypesConfig });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kysely,
+    dialect: 'postgres',
+    async ping() {
+      await sql`select 1`.execute(kysely);
+    },
+    async close() {
+      await kysely.destroy();
+    },
+  };
+}
+
+/** A unique or primary-key violation, recognised by the driver's error code, never its message. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

@@ -1,0 +1,141 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+
+/** Stable machine-readable error codes; clients branch on these, so never rename one. */
+export type ErrorCode =
+  | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'TOO_MANY_REQUESTS'
+  | 'INTERNAL_SERVER_ERROR'
+  | 'SERVICE_UNAVAILABLE';
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly statusCode: number,
+    message: string,
+    readonly details: unknown = null,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const badRequest = (message: string, details: unknown = null) =>
+  new AppError('BAD_REQUEST', 400, message, details);
+export const notFound = (message: string) => new AppError('NOT_FOUND', 404, message);
+export const forbidden = (message: string) => new AppError('FORBIDDEN', 403, message);
+export const unauthorized = (message: string) => new AppError('UNAUTHORIZED', 401, message);
+
+/** The body of every non-2xx response. */
+export const ErrorResponse = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ examples: ['NOT_FOUND'] }),
+      message: Type.String({ examples: ['Ticket not found'] }),
+      details: Type.Union([Type.Null(), Type.Unknown()]),
+    }),
+  },
+  { $id: 'ErrorResponse', description: 'The error shape of every non-2xx response' },
+);
+
+/** Response schemas for the error statuses a route can answer with, keyed by status. */
+export function errorResponses<const S extends readonly number[]>(...statuses: S) {
+  return Object.fromEntries(statuses.map((s) => [s, Type.Ref('ErrorResponse')])) as {
+    [K in S[number]]: ReturnType<typeof Type.Ref>;
+  };
+}
+
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+interface FieldError {
+  field: string;
+  message: string;
+}
+
+interface AjvIssue {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+const PART_NAMES: Record<string, string> = {
+  body: 'body',
+  querystring: 'query parameter',
+  params: 'path parameter',
+  headers: 'header',
+};
+
+/** Turns ajv's issues into `{field, message}` pairs that name the offending field plainly. */
+export function describeValidation(issues: AjvIssue[]): FieldError[] {
+  return issues.map((issue) => {
+    const segments = issue.instancePath.split('/').filter(Boolean);
+    let message = issue.message ?? 'is invalid';
+    switch (issue.keyword) {
+      case 'required':
+        segments.push(String(issue.params.missingProperty));
+        message = 'is required';
+        break;
+      case 'additionalProperties':
+        segments.push(String(issue.params.additionalProperty));
+        message = 'is not a recognised field';
+        break;
+      case 'enum':
+        message = `must be one of: ${(issue.params.allowedValues as unknown[]).join(', ')}`;
+        break;
+      case 'type':
+        message = `must be ${String(issue.params.type).replace(',', ' or ')}`;
+        break;
+      default:
+        break;
+    }
+    return { field: segments.join('.') || '(root)', message };
+  });
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) => {
+    return reply
+      .code(404)
+      .send({ error: { code: 'NOT_FOUND', message: `Route ${request.method} ${request.url.split('?')[0]} not found`, details: null } });
+  });
+
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    if (error instanceof AppError) {
+      return reply.code(error.statusCode).send({ error: { code: error.code, message: error.message, details: error.details } });
+    }
+    if (error.validation) {
+      const fields = describeValidation(error.validation as AjvIssue[]);
+      const part = PART_NAMES[error.validationContext ?? 'body'] ?? 'field';
+      const first = fields[0];
+      const message = first ? `Invalid ${part} ${first.field}: ${first.message}` : 'Invalid request';
+      return reply.code(400).send({ error: { code: 'BAD_REQUEST', message, details: { fields } } });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      // Fastify's own client errors (malformed JSON, body too large, bad media type) carry safe messages.
+      const code = STATUS_CODES[status] ?? 'BAD_REQUEST';
+      return reply.code(status).send({ error: { code, message: error.message, details: null } });
+    }
+    request.log.error({ err: error }, 'request failed');
+    const code = STATUS_CODES[status] ?? 'INTERNAL_SERVER_ERROR';
+    const message = status === 503 ? 'Service unavailable' : 'Internal server error';
+    return reply.code(status >= 500 && status < 600 ? status : 500).send({ error: { code, message, details: null } });
+  });
+}

@@ -1,0 +1,44 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * The OpenAPI 3.1 document is generated from the route schemas, so it can't drift from what
+ * the server validates and returns. Shared schemas become components named by their $id.
+ */
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Talki REST API',
+        version: '1.0.0',
+        description:
+          'Create tickets, post messages and read organization data. Every request needs a secret API key: `Authorization: Bearer <key>`. ' +
+          'Errors are `{"error":{"code","message","details"}}`. Each key may make 300 requests per rolling minute unless configured otherwise; ' +
+          'responses carry `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (seconds until a slot frees up).',
+        license: { name: 'MIT', identifier: 'MIT' },
+      },
+      servers: [{ url: '/', description: 'This Talki server' }],
+      tags: [
+        { name: 'Tickets', description: 'Conversations with customers, one per ticket.' },
+        { name: 'Messages', description: 'Messages on a ticket.' },
+        { name: 'Operations', description: 'Health and readiness probes.' },
+      ],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'A secret API key (talki_sk_…).' },
+        },
+      },
+      security: [{ bearerAuth: [] }],
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`),
+    },
+  });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { persistAuthorization: true, tryItOutEnabled: true, displayRequestDuration: true },
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+}

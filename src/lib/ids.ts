@@ -1,0 +1,16 @@
+import { monotonicFactory } from 'ulid';
+
+/** Every id Talki hands out: a type prefix and a ULID, so ids sort by creation time. */
+export type IdPrefix = 'org' | 'agent' | 'tkt' | 'msg' | 'cus' | 'key' | 'req';
+
+const nextUlid = monotonicFactory();
+
+/** A new time-sortable id; `at` (epoch ms) lets a row's id and createdAt agree exactly. */
+export function newId(prefix: IdPrefix, at: number = Date.now()): string {
+  return `${prefix}_${nextUlid(at).toLowerCase()}`;
+}
+
+/** Epoch milliseconds → the API's timestamp format (ISO 8601 UTC with milliseconds). */
+export function isoTime(epochMs: number): string {
+  return new Date(epochMs).toISOString();
+}

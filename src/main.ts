@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { agentCreate, apikeyCreate, apikeyList, apikeyRevoke, orgCreate, type CommandResult } from './cli/commands.js';
+import { withContext } from './cli/context.js';
+import { serve } from './cli/serve.js';
+import { USAGE, UsageError } from './cli/usage.js';
+import { ConfigError } from './config.js';
+import { AppError } from './http/errors.js';
+
+const OPTIONS = {
+  name: { type: 'string' },
+  org: { type: 'string' },
+  id: { type: 'string' },
+  email: { type: 'string' },
+  password: { type: 'string' },
+  role: { type: 'string' },
+  scope: { type: 'string' },
+  'rate-limit': { type: 'string' },
+  'admin-email': { type: 'string' },
+  'admin-password': { type: 'string' },
+  'admin-name': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Command = (options: Record<string, string | boolean | undefined>, positional: string[]) => Promise<CommandResult>;
+
+const COMMANDS: Record<string, Command> = {
+  'org create': orgCreate,
+  'apikey create': apikeyCreate,
+  'apikey list': apikeyList,
+  'apikey revoke': apikeyRevoke,
+  'agent create': agentCreate,
+};
+
+async function printOpenApi(): Promise<void> {
+  const { buildApp } = await import('./app.js');
+  const { MemoryRateLimiter } = await import('./http/rate-limit.memory.js');
+  await withContext(async ({ config, db }) => {
+    const limiter = new MemoryRateLimiter();
+    const app = await buildApp({ config, db, limiter, logger: false });
+    await app.ready();
+    process.stdout.write(`${JSON.stringify(app.swagger(), null, 2)}\n`);
+    await app.close();
+    await limiter.close();
+  });
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  const [first, second, ...rest] = positionals;
+  if (values.help || !first || first === 'help') {
+    process.stdout.write(USAGE);
+    return first || values.help ? 0 : 2;
+  }
+  switch (first) {
+    case 'serve':
+      await serve();
+      return 0;
+    case 'migrate':
+      await withContext(async () => {});
+      process.stderr.write('Database is up to date.\n');
+      return 0;
+    case 'openapi':
+      await printOpenApi();
+      return 0;
+    default:
+      break;
+  }
+  const command = COMMANDS[`${first} ${second ?? ''}`];
+  if (!command) throw new UsageError(`unknown command "${[first, second].filter(Boolean).join(' ')}"`);
+  const result = await command(values, rest);
+  process.stdout.write(values.json ? `${JSON.stringify(result.json)}\n` : `${result.text.join('\n')}\n`);
+  return 0;
+}
+
+function fail(error: unknown): number {
+  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`talki: ${(error as Error).message}\nRun "talki help" for usage.\n`);
+    return 2;
+  }
+  if (error instanceof AppError || error instanceof ConfigError) {
+    process.stderr.write(`talki: ${error.message}\n`);
+    return 1;
+  }
+  process.stderr.write(`talki: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return 1;
+}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    // serve keeps running; every other command ends here.
+    if (process.argv[2] !== 'serve') process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.exitCode = fail(error);
+  },
+);

@@ -1,0 +1,59 @@
+import type { Kysely } from 'kysely';
+import type { Database, MessageRole } from '../../db/schema.js';
+import { isoTime, newId } from '../../lib/ids.js';
+import type { MessageView } from './messages.schemas.js';
+import * as q from './messages.queries.js';
+
+export interface NewMessage {
+  orgId: string;
+  ticketId: string;
+  role: MessageRole;
+  text: string;
+  authorName: string | null;
+  agentId?: string | null;
+  apiKeyId?: string | null;
+  at: number;
+}
+
+interface MessageRecord {
+  id: string;
+  ticket_id: string;
+  role: MessageRole;
+  text: string;
+  author_name: string | null;
+  created_at: number;
+}
+
+function view(row: MessageRecord): MessageView {
+  const message: MessageView = {
+    id: row.id,
+    ticketId: row.ticket_id,
+    role: row.role,
+    text: row.text,
+    createdAt: isoTime(row.created_at),
+  };
+  if (row.role === 'agent' && row.author_name !== null) message.agentName = row.author_name;
+  return message;
+}
+
+/** Stores a message; the caller (the ticket's service) owns the transaction and the ticket's timestamps. */
+export async function recordMessage(db: Kysely<Database>, input: NewMessage): Promise<MessageView> {
+  const row = {
+    id: newId('msg', input.at),
+    org_id: input.orgId,
+    ticket_id: input.ticketId,
+    role: input.role,
+    text: input.text,
+    author_name: input.authorName,
+    agent_id: input.agentId ?? null,
+    api_key_id: input.apiKeyId ?? null,
+    created_at: input.at,
+  };
+  await q.insertMessage(db, row);
+  return view(row);
+}
+
+/** The whole thread, oldest first. */
+export async function listMessages(db: Kysely<Database>, orgId: string, ticketId: string): Promise<MessageView[]> {
+  return (await q.messagesOf(db, orgId, ticketId)).map(view);
+}

@@ -1,0 +1,78 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { Type } from 'typebox';
+import type { Database } from '../../db/schema.js';
+import { errorResponses } from '../../http/errors.js';
+import * as service from './tickets.service.js';
+import { CreateTicketBody, ListTicketsQuery, TicketParams, UpdateTicketBody } from './tickets.schemas.js';
+
+const tags = ['Tickets'];
+
+export function ticketRoutes(db: Kysely<Database>) {
+  return async function register(instance: FastifyInstance): Promise<void> {
+    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+
+    app.get(
+      '/tickets',
+      {
+        schema: {
+          tags,
+          operationId: 'listTickets',
+          summary: 'List tickets',
+          description: 'Returns a paginated list of tickets for your organization.',
+          querystring: ListTicketsQuery,
+          response: { 200: Type.Ref('TicketList'), ...errorResponses(400, 401, 403, 429) },
+        },
+      },
+      async (request) => service.listTickets(db, request.caller, request.query),
+    );
+
+    app.get(
+      '/tickets/:id',
+      {
+        schema: {
+          tags,
+          operationId: 'getTicket',
+          summary: 'Get ticket',
+          description: 'Returns a single ticket with all messages, oldest first.',
+          params: TicketParams,
+          response: { 200: Type.Ref('TicketWithMessages'), ...errorResponses(401, 403, 404, 429) },
+        },
+      },
+      async (request) => service.getTicket(db, request.caller, request.params.id),
+    );
+
+    app.post(
+      '/tickets',
+      {
+        schema: {
+          tags,
+          operationId: 'createTicket',
+          summary: 'Create ticket',
+          description:
+            'Creates a new ticket via the API channel. The customer is found by email (case-insensitive) or created; `message` becomes the first customer message.',
+          body: CreateTicketBody,
+          response: { 201: Type.Ref('Ticket'), ...errorResponses(400, 401, 403, 413, 415, 429) },
+        },
+      },
+      async (request, reply) => reply.code(201).send(await service.createTicket(db, request.caller, request.body)),
+    );
+
+    app.patch(
+      '/tickets/:id',
+      {
+        schema: {
+          tags,
+          operationId: 'updateTicket',
+          summary: 'Update ticket',
+          description: 'Update ticket status, assignment, or tags. Only the fields sent change; `tags` replaces the set.',
+          params: TicketParams,
+          body: UpdateTicketBody,
+          response: { 200: Type.Ref('Ticket'), ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
+        },
+      },
+      async (request) => service.updateTicket(db, request.caller, request.params.id, request.body),
+    );
+  };
+}

@@ -1,0 +1,201 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { Caller } from '../../http/auth.js';
+import { badRequest, notFound } from '../../http/errors.js';
+import { isoTime, newId } from '../../lib/ids.js';
+import { findOrgAgent } from '../agents/agents.service.js';
+import { findOrCreateByEmail } from '../customers/customers.service.js';
+import type { MessageView } from '../messages/messages.schemas.js';
+import { listMessages, recordMessage } from '../messages/messages.service.js';
+import * as q from './tickets.queries.js';
+import type {
+  CreateTicketBody,
+  ListTicketsQuery,
+  TicketView,
+  TicketWithMessagesView,
+  UpdateTicketBody,
+} from './tickets.schemas.js';
+
+export interface TicketPage {
+  data: TicketView[];
+  meta: { total: number; page: number; perPage: number };
+}
+
+// Longer than any id Talki issues: such a value names no ticket, so skip the lookup.
+const MAX_ID_LENGTH = 100;
+
+function view(row: q.TicketRow, tags: string[]): TicketView {
+  const customer: TicketView['customer'] = { id: row.customer_id, name: row.customer_name, email: row.customer_email };
+  if (row.customer_user_id !== null) customer.userId = row.customer_user_id;
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    status: row.status,
+    channel: row.channel,
+    subject: row.subject,
+    createdAt: isoTime(row.created_at),
+    updatedAt: isoTime(row.updated_at),
+    customer,
+    assignedTo: row.assigned_to,
+    tags,
+  };
+}
+
+/** Trimmed, first occurrence kept: a tag set, in the order the caller gave it. */
+function normaliseTags(tags: string[]): string[] {
+  return [...new Set(tags.map((t) => t.trim()))];
+}
+
+async function tagsByTicket(db: Kysely<Database>, orgId: string, ids: string[]): Promise<Map<string, string[]>> {
+  const byTicket = new Map<string, string[]>(ids.map((id) => [id, []]));
+  if (ids.length === 0) return byTicket;
+  for (const row of await q.tagsOf(db, orgId, ids)) byTicket.get(row.ticket_id)?.push(row.tag);
+  return byTicket;
+}
+
+/** An agent who can take tickets: a member of the org and not deactivated. */
+async function requireAssignableAgent(db: Kysely<Database>, orgId: string, agentId: string): Promise<void> {
+  const agent = await findOrgAgent(db, orgId, agentId);
+  if (!agent) throw badRequest(`assignedTo: no agent "${agentId}" in this organization`, { field: 'assignedTo' });
+  if (!agent.active) throw badRequest(`assignedTo: agent "${agentId}" is deactivated`, { field: 'assignedTo' });
+}
+
+async function readTicket(db: Kysely<Database>, orgId: string, id: string): Promise<TicketView> {
+  const row = id.length <= MAX_ID_LENGTH ? await q.findTicket(db, orgId, id) : undefined;
+  if (!row) throw notFound(`Ticket ${id} not found`);
+  return view(row, (await tagsByTicket(db, orgId, [id])).get(id) ?? []);
+}
+
+async function lockTicket(db: Kysely<Database>, orgId: string, id: string) {
+  const row = id.length <= MAX_ID_LENGTH ? await q.lockTicket(db, orgId, id) : undefined;
+  if (!row) throw notFound(`Ticket ${id} not found`);
+  return row;
+}
+
+export async function listTickets(db: Kysely<Database>, caller: Caller, query: ListTicketsQuery): Promise<TicketPage> {
+  let assignedTo: string | null | undefined;
+  if (query.assignedTo === 'unassigned') assignedTo = null;
+  else if (query.assignedTo !== undefined) {
+    if (!(await findOrgAgent(db, caller.orgId, query.assignedTo))) {
+      throw badRequest(`assignedTo: no agent "${query.assignedTo}" in this organization`, { field: 'assignedTo' });
+    }
+    assignedTo = query.assignedTo;
+  }
+  const filters = { status: query.status, channel: query.channel, assignedTo, tag: query.tag };
+  const offset = (query.page - 1) * query.per_page;
+  const [rows, total] = await Promise.all([
+    q.listTickets(db, caller.orgId, filters, query.sort, query.per_page, offset),
+    q.countTickets(db, caller.orgId, filters),
+  ]);
+  const tags = await tagsByTicket(
+    db,
+    caller.orgId,
+    rows.map((r) => r.id),
+  );
+  return {
+    data: rows.map((row) => view(row, tags.get(row.id) ?? [])),
+    meta: { total, page: query.page, perPage: query.per_page },
+  };
+}
+
+export async function getTicket(db: Kysely<Database>, caller: Caller, id: string): Promise<TicketWithMessagesView> {
+  const ticket = await readTicket(db, caller.orgId, id);
+  return { ...ticket, messages: await listMessages(db, caller.orgId, id) };
+}
+
+/** A ticket on the API channel: its customer (found by email or created), tags and first message. */
+export async function createTicket(db: Kysely<Database>, caller: Caller, input: CreateTicketBody): Promise<TicketView> {
+  const tags = normaliseTags(input.tags ?? []);
+  return db.transaction().execute(async (trx) => {
+    if (input.assignedTo) await requireAssignableAgent(trx, caller.orgId, input.assignedTo);
+    const customer = await findOrCreateByEmail(trx, caller.orgId, input.customer);
+    const now = Date.now();
+    const row = {
+      id: newId('tkt', now),
+      org_id: caller.orgId,
+      status: input.status ?? 'open',
+      channel: 'api' as const,
+      subject: input.subject.trim(),
+      customer_id: customer.id,
+      assigned_to: input.assignedTo ?? null,
+      created_at: now,
+      updated_at: now,
+    };
+    await q.insertTicket(trx, row);
+    await q.replaceTags(trx, caller.orgId, row.id, tags, now);
+    await recordMessage(trx, {
+      orgId: caller.orgId,
+      ticketId: row.id,
+      role: 'customer',
+      text: input.message,
+      authorName: customer.name,
+      at: now,
+    });
+    return view(
+      {
+        ...row,
+        customer_id: customer.id,
+        customer_name: customer.name,
+        customer_email: customer.email,
+        customer_user_id: customer.user_id,
+      },
+      tags,
+    );
+  });
+}
+
+/** Changes status, assignee and/or the tag set; updatedAt moves only when something changed. */
+export async function updateTicket(
+  db: Kysely<Database>,
+  caller: Caller,
+  id: string,
+  input: UpdateTicketBody,
+): Promise<TicketView> {
+  return db.transaction().execute(async (trx) => {
+    const current = await lockTicket(trx, caller.orgId, id);
+    const changes: { status?: typeof current.status; assigned_to?: string | null } = {};
+    if (input.status !== undefined && input.status !== current.status) changes.status = input.status;
+    if (input.assignedTo !== undefined && input.assignedTo !== current.assigned_to) {
+      if (input.assignedTo !== null) await requireAssignableAgent(trx, caller.orgId, input.assignedTo);
+      changes.assigned_to = input.assignedTo;
+    }
+    let tags: string[] | undefined;
+    if (input.tags !== undefined) {
+      const wanted = normaliseTags(input.tags);
+      const existing = (await tagsByTicket(trx, caller.orgId, [id])).get(id) ?? [];
+      if (wanted.join('\n') !== existing.join('\n')) tags = wanted;
+    }
+    if (Object.keys(changes).length > 0 || tags !== undefined) {
+      const now = Math.max(Date.now(), current.updated_at + 1);
+      await q.updateTicket(trx, caller.orgId, id, { ...changes, updated_at: now });
+      if (tags !== undefined) await q.replaceTags(trx, caller.orgId, id, tags, now);
+      else await q.setTagsUpdatedAt(trx, caller.orgId, id, now);
+    }
+    return readTicket(trx, caller.orgId, id);
+  });
+}
+
+/** An agent reply from an API caller; the ticket's updatedAt moves with it. */
+export async function addAgentMessage(
+  db: Kysely<Database>,
+  caller: Caller,
+  ticketId: string,
+  text: string,
+): Promise<MessageView> {
+  return db.transaction().execute(async (trx) => {
+    const ticket = await lockTicket(trx, caller.orgId, ticketId);
+    const now = Math.max(Date.now(), ticket.updated_at + 1);
+    const message = await recordMessage(trx, {
+      orgId: caller.orgId,
+      ticketId,
+      role: 'agent',
+      text,
+      authorName: caller.name,
+      apiKeyId: caller.keyId,
+      at: now,
+    });
+    await q.updateTicket(trx, caller.orgId, ticketId, { updated_at: now });
+    await q.setTagsUpdatedAt(trx, caller.orgId, ticketId, now);
+    return message;
+  });
+}
