@@ -100,7 +100,17 @@ export function describeValidation(issues: AjvIssue[]): FieldError[] {
         message = `must be one of: ${(issue.params.allowedValues as unknown[]).join(', ')}`;
         break;
       case 'type':
-        message = `must be ${String(issue.params.type).replace(',', ' or ')}`;
+        message =
+          segments.length === 0 && issue.params.type === 'object'
+            ? 'must be a JSON object'
+            : `must be ${String(issue.params.type).replace(',', ' or ')}`;
+        break;
+      case 'pattern':
+        // NonBlank's pattern: say what it means instead of quoting a regular expression.
+        if (issue.params.pattern === '\\S') message = 'must not be blank';
+        break;
+      case 'minProperties':
+        message = 'must contain at least one field to change';
         break;
       default:
         break;
@@ -128,6 +138,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.code(400).send({ error: { code: 'BAD_REQUEST', message, details: { fields } } });
     }
     const status = error.statusCode ?? 500;
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      const type = request.headers['content-type'] ?? '(none)';
+      return reply.code(415).send({
+        error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: `Content-Type ${type} is not supported; send application/json`, details: null },
+      });
+    }
     if (status >= 400 && status < 500) {
       // Fastify's own client errors (malformed JSON, body too large, bad media type) carry safe messages.
       const code = STATUS_CODES[status] ?? 'BAD_REQUEST';

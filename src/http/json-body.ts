@@ -13,7 +13,8 @@ function parse(text: string): unknown {
  * them verbatim, so a body that is JSON once comments are removed is accepted too.
  */
 export function registerJsonBody(app: FastifyInstance): void {
-  app.removeContentTypeParser('application/json');
+  // Only JSON is accepted (Fastify also parses text/plain by default): anything else is a 415.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = body as string;
     if (text.trim() === '') {
