@@ -37,7 +37,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerErrorHandling(app);
   registerJsonBody(app);
-  for (const schema of [ErrorResponse, Message, Ticket, TicketWithMessages, TicketList]) app.addSchema(schema);
+  for (const schema of [ErrorResponse, Message, Ticket, TicketWithMessages, TicketList])
+    app.addSchema(schema);
   await registerOpenApi(app);
 
   await app.register(healthRoutes(deps.db));
@@ -45,7 +46,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (v1) => {
       v1.addHook(
         'onRequest',
-        apiKeyAuth({ db: deps.db.kysely, limiter: deps.limiter, defaultRateLimit: deps.config.rateLimitPerMinute }),
+        apiKeyAuth({
+          db: deps.db.kysely,
+          limiter: deps.limiter,
+          defaultRateLimit: deps.config.rateLimitPerMinute,
+        }),
       );
       await v1.register(ticketRoutes(deps.db.kysely));
       await v1.register(messageRoutes(deps.db.kysely));

@@ -1,6 +1,13 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { agentCreate, apikeyCreate, apikeyList, apikeyRevoke, orgCreate, type CommandResult } from './cli/commands.js';
+import {
+  agentCreate,
+  apikeyCreate,
+  apikeyList,
+  apikeyRevoke,
+  orgCreate,
+  type CommandResult,
+} from './cli/commands.js';
 import { withContext } from './cli/context.js';
 import { serve } from './cli/serve.js';
 import { USAGE, UsageError } from './cli/usage.js';
@@ -23,7 +30,10 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-type Command = (options: Record<string, string | boolean | undefined>, positional: string[]) => Promise<CommandResult>;
+type Command = (
+  options: Record<string, string | boolean | undefined>,
+  positional: string[],
+) => Promise<CommandResult>;
 
 const COMMANDS: Record<string, Command> = {
   'org create': orgCreate,
@@ -47,7 +57,12 @@ async function printOpenApi(): Promise<void> {
 }
 
 async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: OPTIONS,
+    allowPositionals: true,
+    strict: true,
+  });
   const [first, second, ...rest] = positionals;
   if (values.help || !first || first === 'help') {
     process.stdout.write(USAGE);

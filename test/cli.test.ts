@@ -22,7 +22,16 @@ describe.each(DIALECTS)('talki CLI on %s', (dialect) => {
   }
 
   it('org create prints the documented JSON contract', async () => {
-    const out = await json(['org', 'create', '--name', 'Acme', '--admin-email', 'Ops@Acme.test', '--admin-password', 'pw-12345678']);
+    const out = await json([
+      'org',
+      'create',
+      '--name',
+      'Acme',
+      '--admin-email',
+      'Ops@Acme.test',
+      '--admin-password',
+      'pw-12345678',
+    ]);
     expect(Object.keys(out).sort()).toEqual(['admin', 'apiKey', 'org', 'widgetKey']);
     expect(out.org).toMatchObject({ id: expect.stringMatching(/^org_[0-9a-z]{26}$/), name: 'Acme' });
     expect(out.apiKey).toMatch(/^talki_sk_/);
@@ -43,7 +52,18 @@ describe.each(DIALECTS)('talki CLI on %s', (dialect) => {
 
   it('apikey create prints {id,key,prefix,scope,rateLimit}; list and revoke manage it', async () => {
     const org = (await json(['org', 'create', '--name', 'Keys'])) as { org: { id: string } };
-    const key = await json(['apikey', 'create', '--org', org.org.id, '--name', 'bench', '--scope', 'read', '--rate-limit', '0']);
+    const key = await json([
+      'apikey',
+      'create',
+      '--org',
+      org.org.id,
+      '--name',
+      'bench',
+      '--scope',
+      'read',
+      '--rate-limit',
+      '0',
+    ]);
     expect(Object.keys(key).sort()).toEqual(['id', 'key', 'prefix', 'rateLimit', 'scope']);
     expect(key).toMatchObject({ id: expect.stringMatching(/^key_/), scope: 'read', rateLimit: 0 });
     expect(String(key.key).startsWith(String(key.prefix))).toBe(true);
@@ -51,7 +71,9 @@ describe.each(DIALECTS)('talki CLI on %s', (dialect) => {
     const defaults = await json(['apikey', 'create', '--org', org.org.id]);
     expect(defaults).toMatchObject({ scope: 'write', rateLimit: null });
 
-    const list = (await json(['apikey', 'list', '--org', org.org.id])) as { data: Array<Record<string, unknown>> };
+    const list = (await json(['apikey', 'list', '--org', org.org.id])) as {
+      data: Array<Record<string, unknown>>;
+    };
     expect(list.data.map((k) => k.id)).toContain(key.id);
     expect(JSON.stringify(list)).not.toContain(String(key.key));
 
@@ -64,8 +86,22 @@ describe.each(DIALECTS)('talki CLI on %s', (dialect) => {
 
   it('agent create adds an agent to the org', async () => {
     const org = (await json(['org', 'create', '--name', 'Agents'])) as { org: { id: string } };
-    const agent = await json(['agent', 'create', '--org', org.org.id, '--email', 'bob@agents.test', '--name', 'Bob']);
-    expect(agent).toMatchObject({ id: expect.stringMatching(/^agent_/), email: 'bob@agents.test', name: 'Bob', role: 'agent' });
+    const agent = await json([
+      'agent',
+      'create',
+      '--org',
+      org.org.id,
+      '--email',
+      'bob@agents.test',
+      '--name',
+      'Bob',
+    ]);
+    expect(agent).toMatchObject({
+      id: expect.stringMatching(/^agent_/),
+      email: 'bob@agents.test',
+      name: 'Bob',
+      role: 'agent',
+    });
   });
 
   it('rejects bad input with a message on stderr and a non-zero exit', async () => {

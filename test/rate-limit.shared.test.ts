@@ -13,7 +13,10 @@ describe.each(DIALECTS)('rate limits shared through Redis by two server processe
     const org = JSON.parse((await runCli(['org', 'create', '--name', 'Shared', '--json'], env)).stdout) as {
       org: { id: string };
     };
-    const created = await runCli(['apikey', 'create', '--org', org.org.id, '--rate-limit', '10', '--json'], env);
+    const created = await runCli(
+      ['apikey', 'create', '--org', org.org.id, '--rate-limit', '10', '--json'],
+      env,
+    );
     key = (JSON.parse(created.stdout) as { key: string }).key;
     servers = await Promise.all([startServer(env), startServer(env)]);
   });
@@ -26,7 +29,9 @@ describe.each(DIALECTS)('rate limits shared through Redis by two server processe
     const statuses: number[] = [];
     let last: Response | undefined;
     for (let i = 0; i < 14; i++) {
-      last = await fetch(`${servers[i % 2]!.url}/v1/tickets`, { headers: { authorization: `Bearer ${key}` } });
+      last = await fetch(`${servers[i % 2]!.url}/v1/tickets`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
       statuses.push(last.status);
       if (i === 9) expect(last.headers.get('x-ratelimit-remaining')).toBe('0');
     }

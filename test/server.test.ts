@@ -61,7 +61,11 @@ describe.each(DIALECTS)('graceful shutdown on %s', (dialect) => {
       const { port } = new URL(server.url);
 
       // A request whose body is still arriving when the signal comes.
-      const body = JSON.stringify({ subject: 'In flight', customer: { email: 'late@example.com' }, message: 'Still sending' });
+      const body = JSON.stringify({
+        subject: 'In flight',
+        customer: { email: 'late@example.com' },
+        message: 'Still sending',
+      });
       const socket = net.connect(Number(port), '127.0.0.1');
       await once(socket, 'connect');
       let response = '';

@@ -23,12 +23,20 @@ function slug(name: string): string {
 
 export async function orgCreate(options: Options): Promise<CommandResult> {
   const name = requireString(options, 'name');
-  const adminEmail = email(optionalString(options, 'admin-email') ?? `admin@${slug(name)}.localhost`, 'admin-email');
+  const adminEmail = email(
+    optionalString(options, 'admin-email') ?? `admin@${slug(name)}.localhost`,
+    'admin-email',
+  );
   const adminPassword = optionalString(options, 'admin-password');
   const adminName = optionalString(options, 'admin-name') ?? 'Admin';
-  const created = await withContext(({ db }) => createOrg(db.kysely, { name, adminEmail, adminName, adminPassword }));
+  const created = await withContext(({ db }) =>
+    createOrg(db.kysely, { name, adminEmail, adminName, adminPassword }),
+  );
   return {
-    json: { ...created, admin: { id: created.admin.id, email: created.admin.email, name: created.admin.name } },
+    json: {
+      ...created,
+      admin: { id: created.admin.id, email: created.admin.email, name: created.admin.name },
+    },
     text: [
       `Created org ${created.org.name} (${created.org.id})`,
       `Admin agent:  ${created.admin.email} (${created.admin.id})${adminPassword ? '' : ' — no password set'}`,
@@ -93,5 +101,8 @@ export async function agentCreate(options: Options): Promise<CommandResult> {
     await requireOrg(db.kysely, orgId);
     return addAgent(db.kysely, { orgId, email: agentEmail, name, role, password });
   });
-  return { json: agent, text: [`Agent ${agent.name} <${agent.email}> (${agent.id}) is ${agent.role} of ${orgId}`] };
+  return {
+    json: agent,
+    text: [`Agent ${agent.name} <${agent.email}> (${agent.id}) is ${agent.role} of ${orgId}`],
+  };
 }

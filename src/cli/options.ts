@@ -15,13 +15,23 @@ export function optionalString(options: Options, name: string): string | undefin
   return value.trim();
 }
 
-export function oneOf<T extends string>(options: Options, name: string, allowed: readonly T[], fallback: T): T {
+export function oneOf<T extends string>(
+  options: Options,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   const value = optionalString(options, name) ?? fallback;
   if (!allowed.includes(value as T)) throw new UsageError(`--${name} must be one of: ${allowed.join(', ')}`);
   return value as T;
 }
 
-export function optionalInteger(options: Options, name: string, min: number, max: number): number | undefined {
+export function optionalInteger(
+  options: Options,
+  name: string,
+  min: number,
+  max: number,
+): number | undefined {
   const raw = optionalString(options, name);
   if (raw === undefined) return undefined;
   const value = Number(raw);

@@ -26,7 +26,9 @@ export interface Db {
 export const SQLITE_FILE = 'talki.db';
 
 export function openDatabase(options: DatabaseOptions): Db {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.pgPoolSize ?? 10) : openSqlite(options.dataDir);
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.pgPoolSize ?? 10)
+    : openSqlite(options.dataDir);
 }
 
 function openSqlite(dataDir: string): Db {
@@ -52,15 +54,16 @@ function openSqlite(dataDir: string): Db {
 }
 
 // BIGINT (epoch ms, counts) as JS numbers: every value Talki stores is far below 2^53.
+const INT8_OID = 20;
+const parseInt8 = (value: string): number => Number(value);
 const pgTypes = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === pg.types.builtins.INT8) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format);
+  getTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
+    return oid === INT8_OID ? parseInt8 : (pg.types.getTypeParser(oid, format) as (value: string) => unknown);
   },
-};
+} as pg.CustomTypesConfig;
 
 function openPostgres(connectionString: string, max: number): Db {
-  const pool = new pg.Pool({ connectionString, max, types: pgTypes as pg.CustomTypesConfig });
+  const pool = new pg.Pool({ connectionString, max, types: pgTypes });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

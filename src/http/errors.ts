@@ -123,15 +123,23 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     return reply
       .code(404)
-      .send({ error: { code: 'NOT_FOUND', message: `Route ${request.method} ${request.url.split('?')[0]} not found`, details: null } });
+      .send({
+        error: {
+          code: 'NOT_FOUND',
+          message: `Route ${request.method} ${request.url.split('?')[0]} not found`,
+          details: null,
+        },
+      });
   });
 
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
-      return reply.code(error.statusCode).send({ error: { code: error.code, message: error.message, details: error.details } });
+      return reply
+        .code(error.statusCode)
+        .send({ error: { code: error.code, message: error.message, details: error.details } });
     }
     if (error.validation) {
-      const fields = describeValidation(error.validation as AjvIssue[]);
+      const fields = describeValidation(error.validation);
       const part = PART_NAMES[error.validationContext ?? 'body'] ?? 'field';
       const first = fields[0];
       const message = first ? `Invalid ${part} ${first.field}: ${first.message}` : 'Invalid request';
@@ -141,7 +149,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       const type = request.headers['content-type'] ?? '(none)';
       return reply.code(415).send({
-        error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: `Content-Type ${type} is not supported; send application/json`, details: null },
+        error: {
+          code: 'UNSUPPORTED_MEDIA_TYPE',
+          message: `Content-Type ${type} is not supported; send application/json`,
+          details: null,
+        },
       });
     }
     if (status >= 400 && status < 500) {
@@ -152,6 +164,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     request.log.error({ err: error }, 'request failed');
     const code = STATUS_CODES[status] ?? 'INTERNAL_SERVER_ERROR';
     const message = status === 503 ? 'Service unavailable' : 'Internal server error';
-    return reply.code(status >= 500 && status < 600 ? status : 500).send({ error: { code, message, details: null } });
+    return reply
+      .code(status >= 500 && status < 600 ? status : 500)
+      .send({ error: { code, message, details: null } });
   });
 }

@@ -46,7 +46,13 @@ export class RedisRateLimiter implements RateLimiter {
     const member = `${this.salt}-${this.counter++}`;
     const command = (this.redis as unknown as Record<string, (...args: unknown[]) => Promise<ScriptReply>>)
       .talkiSlidingLog!;
-    const [allowed, count, oldestAt, now] = await command.call(this.redis, `talki:rl:${key}`, WINDOW_MS, limit, member);
+    const [allowed, count, oldestAt, now] = await command.call(
+      this.redis,
+      `talki:rl:${key}`,
+      WINDOW_MS,
+      limit,
+      member,
+    );
     return {
       allowed: allowed === 1,
       remaining: Math.max(0, limit - count),

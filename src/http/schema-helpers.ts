@@ -1,7 +1,10 @@
 import { Type, type TSchema, type TUnsafe } from 'typebox';
 
 /** A string limited to `values`: one plain `enum` keyword, so errors and OpenAPI list the values. */
-export function StringEnum<const T extends readonly string[]>(values: T, options: Record<string, unknown> = {}) {
+export function StringEnum<const T extends readonly string[]>(
+  values: T,
+  options: Record<string, unknown> = {},
+) {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 }
 

@@ -40,12 +40,21 @@ let orgCounter = 0;
 
 /** A new org with an admin, a secret key and a widget key. */
 export function newOrg(t: TestApp, name = `Org ${++orgCounter}`): Promise<CreatedOrg> {
-  return createOrg(t.database.db.kysely, { name, adminEmail: `admin${++orgCounter}.${Date.now()}@example.com`, adminName: 'Ada Admin' });
+  return createOrg(t.database.db.kysely, {
+    name,
+    adminEmail: `admin${++orgCounter}.${Date.now()}@example.com`,
+    adminName: 'Ada Admin',
+  });
 }
 
 /** A client bound to one API key: `api.get('/v1/tickets')`, `api.post(url, body)`. */
 export function client(app: FastifyInstance, key: string | undefined) {
-  const send = (method: InjectOptions['method'], url: string, body?: unknown, headers: Record<string, string> = {}) =>
+  const send = (
+    method: InjectOptions['method'],
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) =>
     app.inject({
       method,
       url,
@@ -55,7 +64,8 @@ export function client(app: FastifyInstance, key: string | undefined) {
   return {
     get: (url: string, headers?: Record<string, string>) => send('GET', url, undefined, headers),
     post: (url: string, body?: unknown, headers?: Record<string, string>) => send('POST', url, body, headers),
-    patch: (url: string, body?: unknown, headers?: Record<string, string>) => send('PATCH', url, body, headers),
+    patch: (url: string, body?: unknown, headers?: Record<string, string>) =>
+      send('PATCH', url, body, headers),
     delete: (url: string, headers?: Record<string, string>) => send('DELETE', url, undefined, headers),
   };
 }

@@ -24,7 +24,7 @@ export async function runCli(args: string[], env: Record<string, string | undefi
 
 /** The parent's environment without the database/redis settings a test did not ask for. */
 function baseEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env, LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   delete env.TALKI_RATE_LIMIT_PER_MIN;

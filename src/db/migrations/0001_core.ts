@@ -70,7 +70,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .unique()
     .execute();
   await db.schema.createIndex('customers_org_id_idx').on('customers').columns(['org_id', 'id']).execute();
-  await db.schema.createIndex('customers_org_user_idx').on('customers').columns(['org_id', 'user_id']).execute();
+  await db.schema
+    .createIndex('customers_org_user_idx')
+    .on('customers')
+    .columns(['org_id', 'user_id'])
+    .execute();
 
   await db.schema
     .createTable('tickets')
@@ -108,7 +112,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('ticket_updated_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('ticket_tags_pk', ['ticket_id', 'tag'])
     .execute();
-  await db.schema.createIndex('ticket_tags_org_tag_idx').on('ticket_tags').columns(['org_id', 'tag', 'ticket_id']).execute();
+  await db.schema
+    .createIndex('ticket_tags_org_tag_idx')
+    .on('ticket_tags')
+    .columns(['org_id', 'tag', 'ticket_id'])
+    .execute();
   await db.schema
     .createIndex('ticket_tags_org_tag_updated_idx')
     .on('ticket_tags')
@@ -132,7 +140,16 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['messages', 'ticket_tags', 'tickets', 'customers', 'api_keys', 'org_members', 'agents', 'orgs']) {
+  for (const table of [
+    'messages',
+    'ticket_tags',
+    'tickets',
+    'customers',
+    'api_keys',
+    'org_members',
+    'agents',
+    'orgs',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

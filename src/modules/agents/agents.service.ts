@@ -48,13 +48,37 @@ export async function addAgent(db: Kysely<Database>, input: NewAgent): Promise<A
     };
     await q.insertAgent(db, agent);
   }
-  await q.insertMembership(db, { org_id: input.orgId, agent_id: agent.id, role: input.role, active: 1, created_at: now });
+  await q.insertMembership(db, {
+    org_id: input.orgId,
+    agent_id: agent.id,
+    role: input.role,
+    active: 1,
+    created_at: now,
+  });
   const member = await q.findMember(db, input.orgId, agent.id);
-  return { id: agent.id, email: agent.email, name: agent.name, role: member!.role, active: member!.active === 1 };
+  return {
+    id: agent.id,
+    email: agent.email,
+    name: agent.name,
+    role: member!.role,
+    active: member!.active === 1,
+  };
 }
 
 /** The org's agent with this id, or undefined: ids of other orgs' agents are unknown here. */
-export async function findOrgAgent(db: Kysely<Database>, orgId: string, agentId: string): Promise<AgentView | undefined> {
+export async function findOrgAgent(
+  db: Kysely<Database>,
+  orgId: string,
+  agentId: string,
+): Promise<AgentView | undefined> {
   const member = await q.findMember(db, orgId, agentId);
-  return member && { id: member.id, email: member.email, name: member.name, role: member.role, active: member.active === 1 };
+  return (
+    member && {
+      id: member.id,
+      email: member.email,
+      name: member.name,
+      role: member.role,
+      active: member.active === 1,
+    }
+  );
 }

@@ -16,7 +16,12 @@ export function listApiKeys(db: Kysely<Database>, orgId: string) {
 }
 
 export function findApiKey(db: Kysely<Database>, orgId: string, id: string) {
-  return db.selectFrom('api_keys').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 export function findApiKeyAnyOrg(db: Kysely<Database>, id: string) {

@@ -85,7 +85,10 @@ export async function revokeApiKey(db: Kysely<Database>, id: string, orgId?: str
 const TOUCH_INTERVAL_MS = 60_000;
 
 /** The live key behind a presented secret, or undefined for unknown and revoked keys. */
-export async function authenticateKey(db: Kysely<Database>, presented: string): Promise<q.ApiKeyRow | undefined> {
+export async function authenticateKey(
+  db: Kysely<Database>,
+  presented: string,
+): Promise<q.ApiKeyRow | undefined> {
   const hash = hashKey(presented);
   const row = await q.findApiKeyByHash(db, hash);
   if (!row || !sameHash(row.key_hash, hash) || row.revoked_at !== null) return undefined;

@@ -18,11 +18,11 @@ export function findCustomerByEmail(db: Kysely<Database>, orgId: string, emailLo
     .executeTakeFirst();
 }
 
-export function fillCustomer(db: Kysely<Database>, orgId: string, id: string, changes: Updateable<CustomersTable>) {
-  return db
-    .updateTable('customers')
-    .set(changes)
-    .where('org_id', '=', orgId)
-    .where('id', '=', id)
-    .execute();
+export function fillCustomer(
+  db: Kysely<Database>,
+  orgId: string,
+  id: string,
+  changes: Updateable<CustomersTable>,
+) {
+  return db.updateTable('customers').set(changes).where('org_id', '=', orgId).where('id', '=', id).execute();
 }

@@ -40,7 +40,9 @@ export function healthRoutes(db: Db) {
           request.log.warn({ err: error }, 'readiness check failed');
           return reply
             .code(503)
-            .send({ error: { code: 'SERVICE_UNAVAILABLE', message: 'Database is not reachable', details: null } });
+            .send({
+              error: { code: 'SERVICE_UNAVAILABLE', message: 'Database is not reachable', details: null },
+            });
         }
       },
     );

@@ -8,7 +8,10 @@ export const Message = Type.Object(
     role: StringEnum(['customer', 'agent']),
     text: Type.String({ examples: ['Hi, I can’t log in using my Google account.'] }),
     agentName: Type.Optional(
-      Type.String({ description: "On agent messages: the agent's name, or the name of the API key that posted it.", examples: ['Bob'] }),
+      Type.String({
+        description: "On agent messages: the agent's name, or the name of the API key that posted it.",
+        examples: ['Bob'],
+      }),
     ),
     createdAt: Timestamp,
   },
@@ -18,6 +21,9 @@ export type MessageView = Static<typeof Message>;
 
 export const CreateMessageBody = Type.Object(
   { text: NonBlank({ maxLength: 100_000 }) },
-  { additionalProperties: false, examples: [{ text: "We've fixed the issue — please try again and let us know!" }] },
+  {
+    additionalProperties: false,
+    examples: [{ text: "We've fixed the issue — please try again and let us know!" }],
+  },
 );
 export type CreateMessageBody = Static<typeof CreateMessageBody>;

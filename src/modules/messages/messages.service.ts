@@ -54,6 +54,10 @@ export async function recordMessage(db: Kysely<Database>, input: NewMessage): Pr
 }
 
 /** The whole thread, oldest first. */
-export async function listMessages(db: Kysely<Database>, orgId: string, ticketId: string): Promise<MessageView[]> {
+export async function listMessages(
+  db: Kysely<Database>,
+  orgId: string,
+  ticketId: string,
+): Promise<MessageView[]> {
   return (await q.messagesOf(db, orgId, ticketId)).map(view);
 }

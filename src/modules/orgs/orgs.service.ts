@@ -42,8 +42,18 @@ export async function createOrg(db: Kysely<Database>, input: NewOrg): Promise<Cr
       role: 'admin',
       password: input.adminPassword,
     });
-    const apiKey = await createApiKey(trx, { orgId: org.id, kind: 'secret', name: 'Default key', scope: 'write' });
-    const widgetKey = await createApiKey(trx, { orgId: org.id, kind: 'widget', name: 'Widget', scope: 'read' });
+    const apiKey = await createApiKey(trx, {
+      orgId: org.id,
+      kind: 'secret',
+      name: 'Default key',
+      scope: 'write',
+    });
+    const widgetKey = await createApiKey(trx, {
+      orgId: org.id,
+      kind: 'widget',
+      name: 'Widget',
+      scope: 'read',
+    });
     return {
       org: { id: org.id, name: org.name, createdAt: isoTime(now), updatedAt: isoTime(now) },
       apiKey: apiKey.key,
@@ -56,5 +66,10 @@ export async function createOrg(db: Kysely<Database>, input: NewOrg): Promise<Cr
 export async function requireOrg(db: Kysely<Database>, id: string): Promise<OrgView> {
   const org = await q.findOrg(db, id);
   if (!org) throw notFound(`Organization ${id} not found`);
-  return { id: org.id, name: org.name, createdAt: isoTime(org.created_at), updatedAt: isoTime(org.updated_at) };
+  return {
+    id: org.id,
+    name: org.name,
+    createdAt: isoTime(org.created_at),
+    updatedAt: isoTime(org.updated_at),
+  };
 }

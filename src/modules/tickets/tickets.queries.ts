@@ -73,7 +73,10 @@ export function listTickets(
   offset: number,
 ): Promise<TicketRow[]> {
   // With a tag filter, order by ticket_tags' copies so the (org, tag, …) index supplies the order.
-  const source = filters.tag !== undefined ? { id: 'tt.ticket_id', updated: 'tt.ticket_updated_at' } : { id: 't.id', updated: 't.updated_at' };
+  const source =
+    filters.tag !== undefined
+      ? { id: 'tt.ticket_id', updated: 'tt.ticket_updated_at' }
+      : { id: 't.id', updated: 't.updated_at' };
   let query = matching(db, orgId, filters).select(TICKET_COLUMNS);
   switch (sort) {
     case 'created_asc':
@@ -89,7 +92,11 @@ export function listTickets(
   return query.limit(limit).offset(offset).execute();
 }
 
-export async function countTickets(db: Kysely<Database>, orgId: string, filters: TicketFilters): Promise<number> {
+export async function countTickets(
+  db: Kysely<Database>,
+  orgId: string,
+  filters: TicketFilters,
+): Promise<number> {
   const row = await db
     .selectFrom(
       matching(db, orgId, filters)
@@ -117,7 +124,12 @@ export function insertTicket(db: Kysely<Database>, row: Insertable<TicketsTable>
   return db.insertInto('tickets').values(row).execute();
 }
 
-export function updateTicket(db: Kysely<Database>, orgId: string, id: string, changes: Updateable<TicketsTable>) {
+export function updateTicket(
+  db: Kysely<Database>,
+  orgId: string,
+  id: string,
+  changes: Updateable<TicketsTable>,
+) {
   return db.updateTable('tickets').set(changes).where('org_id', '=', orgId).where('id', '=', id).execute();
 }
 
@@ -144,7 +156,13 @@ export async function replaceTags(
   await db
     .insertInto('ticket_tags')
     .values(
-      tags.map((tag, position) => ({ org_id: orgId, ticket_id: ticketId, tag, position, ticket_updated_at: ticketUpdatedAt })),
+      tags.map((tag, position) => ({
+        org_id: orgId,
+        ticket_id: ticketId,
+        tag,
+        position,
+        ticket_updated_at: ticketUpdatedAt,
+      })),
     )
     .execute();
 }

@@ -56,7 +56,8 @@ export function ticketRoutes(db: Kysely<Database>) {
           response: { 201: Type.Ref('Ticket'), ...errorResponses(400, 401, 403, 413, 415, 429) },
         },
       },
-      async (request, reply) => reply.code(201).send(await service.createTicket(db, request.caller, request.body)),
+      async (request, reply) =>
+        reply.code(201).send(await service.createTicket(db, request.caller, request.body)),
     );
 
     app.patch(
@@ -66,7 +67,8 @@ export function ticketRoutes(db: Kysely<Database>) {
           tags,
           operationId: 'updateTicket',
           summary: 'Update ticket',
-          description: 'Update ticket status, assignment, or tags. Only the fields sent change; `tags` replaces the set.',
+          description:
+            'Update ticket status, assignment, or tags. Only the fields sent change; `tags` replaces the set.',
           params: TicketParams,
           body: UpdateTicketBody,
           response: { 200: Type.Ref('Ticket'), ...errorResponses(400, 401, 403, 404, 413, 415, 429) },

@@ -9,14 +9,23 @@ export type TicketSort = (typeof TICKET_SORTS)[number];
 
 export const MAX_TAGS = 50;
 const Tag = NonBlank({ maxLength: 64, description: 'A tag name; surrounding spaces are trimmed.' });
-const Tags = Type.Array(Tag, { maxItems: MAX_TAGS, description: 'Tag names, in the order given; duplicates are dropped.' });
-const AgentId = Type.String({ minLength: 1, maxLength: 100, description: 'The id of an active agent of this organization.' });
+const Tags = Type.Array(Tag, {
+  maxItems: MAX_TAGS,
+  description: 'Tag names, in the order given; duplicates are dropped.',
+});
+const AgentId = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  description: 'The id of an active agent of this organization.',
+});
 
 export const TicketCustomer = Type.Object({
   id: Type.String({ examples: ['cus_01hsxq3f8m2v9k4c7b6n5p0r1t'] }),
   name: Nullable(Type.String(), { examples: ['Alice Johnson'] }),
   email: Nullable(Type.String(), { examples: ['alice@example.com'] }),
-  userId: Type.Optional(Type.String({ description: "The company's own id for this person, when known.", examples: ['usr_abc'] })),
+  userId: Type.Optional(
+    Type.String({ description: "The company's own id for this person, when known.", examples: ['usr_abc'] }),
+  ),
 });
 
 const ticketProperties = {
@@ -28,7 +37,10 @@ const ticketProperties = {
   createdAt: Timestamp,
   updatedAt: Timestamp,
   customer: TicketCustomer,
-  assignedTo: Nullable(Type.String(), { description: 'Agent id, or null when unassigned.', examples: ['agent_01hsxq…'] }),
+  assignedTo: Nullable(Type.String(), {
+    description: 'Agent id, or null when unassigned.',
+    examples: ['agent_01hsxq…'],
+  }),
   tags: Type.Array(Type.String(), { examples: [['billing', 'urgent']] }),
 };
 
@@ -58,11 +70,22 @@ export const ListTicketsQuery = Type.Object(
     status: Type.Optional(StringEnum(TICKET_STATUSES, { description: 'Filter by status.' })),
     channel: Type.Optional(StringEnum(TICKET_CHANNELS, { description: 'Filter by channel.' })),
     assignedTo: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 100, description: 'An agent id, or "unassigned" for unassigned tickets.' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: 'An agent id, or "unassigned" for unassigned tickets.',
+      }),
     ),
-    tag: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Only tickets with this tag.' })),
+    tag: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, description: 'Only tickets with this tag.' }),
+    ),
     page: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 1, description: 'Page number, from 1.' }),
-    per_page: Type.Integer({ minimum: 1, maximum: 100, default: 25, description: 'Results per page, 1–100.' }),
+    per_page: Type.Integer({
+      minimum: 1,
+      maximum: 100,
+      default: 25,
+      description: 'Results per page, 1–100.',
+    }),
     sort: StringEnum(TICKET_SORTS, { default: 'created_desc', description: 'Sort order.' }),
   },
   { additionalProperties: false },
@@ -73,13 +96,17 @@ export const TicketParams = Type.Object({ id: Type.String({ description: 'Ticket
 
 export const CreateTicketBody = Type.Object(
   {
-    channel: Type.Optional(StringEnum(['api'], { description: 'Tickets created through the API are on the api channel.' })),
+    channel: Type.Optional(
+      StringEnum(['api'], { description: 'Tickets created through the API are on the api channel.' }),
+    ),
     subject: NonBlank({ maxLength: 500 }),
     customer: Type.Object(
       {
         name: Type.Optional(Type.String({ maxLength: 200 })),
         email: Type.String({ format: 'email', maxLength: 254 }),
-        userId: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "The company's own id for this person." })),
+        userId: Type.Optional(
+          Type.String({ minLength: 1, maxLength: 200, description: "The company's own id for this person." }),
+        ),
       },
       { additionalProperties: false },
     ),

@@ -25,7 +25,11 @@ export interface TicketPage {
 const MAX_ID_LENGTH = 100;
 
 function view(row: q.TicketRow, tags: string[]): TicketView {
-  const customer: TicketView['customer'] = { id: row.customer_id, name: row.customer_name, email: row.customer_email };
+  const customer: TicketView['customer'] = {
+    id: row.customer_id,
+    name: row.customer_name,
+    email: row.customer_email,
+  };
   if (row.customer_user_id !== null) customer.userId = row.customer_user_id;
   return {
     id: row.id,
@@ -46,7 +50,11 @@ function normaliseTags(tags: string[]): string[] {
   return [...new Set(tags.map((t) => t.trim()))];
 }
 
-async function tagsByTicket(db: Kysely<Database>, orgId: string, ids: string[]): Promise<Map<string, string[]>> {
+async function tagsByTicket(
+  db: Kysely<Database>,
+  orgId: string,
+  ids: string[],
+): Promise<Map<string, string[]>> {
   const byTicket = new Map<string, string[]>(ids.map((id) => [id, []]));
   if (ids.length === 0) return byTicket;
   for (const row of await q.tagsOf(db, orgId, ids)) byTicket.get(row.ticket_id)?.push(row.tag);
@@ -56,8 +64,10 @@ async function tagsByTicket(db: Kysely<Database>, orgId: string, ids: string[]):
 /** An agent who can take tickets: a member of the org and not deactivated. */
 async function requireAssignableAgent(db: Kysely<Database>, orgId: string, agentId: string): Promise<void> {
   const agent = await findOrgAgent(db, orgId, agentId);
-  if (!agent) throw badRequest(`assignedTo: no agent "${agentId}" in this organization`, { field: 'assignedTo' });
-  if (!agent.active) throw badRequest(`assignedTo: agent "${agentId}" is deactivated`, { field: 'assignedTo' });
+  if (!agent)
+    throw badRequest(`assignedTo: no agent "${agentId}" in this organization`, { field: 'assignedTo' });
+  if (!agent.active)
+    throw badRequest(`assignedTo: agent "${agentId}" is deactivated`, { field: 'assignedTo' });
 }
 
 async function readTicket(db: Kysely<Database>, orgId: string, id: string): Promise<TicketView> {
@@ -72,12 +82,18 @@ async function lockTicket(db: Kysely<Database>, orgId: string, id: string) {
   return row;
 }
 
-export async function listTickets(db: Kysely<Database>, caller: Caller, query: ListTicketsQuery): Promise<TicketPage> {
+export async function listTickets(
+  db: Kysely<Database>,
+  caller: Caller,
+  query: ListTicketsQuery,
+): Promise<TicketPage> {
   let assignedTo: string | null | undefined;
   if (query.assignedTo === 'unassigned') assignedTo = null;
   else if (query.assignedTo !== undefined) {
     if (!(await findOrgAgent(db, caller.orgId, query.assignedTo))) {
-      throw badRequest(`assignedTo: no agent "${query.assignedTo}" in this organization`, { field: 'assignedTo' });
+      throw badRequest(`assignedTo: no agent "${query.assignedTo}" in this organization`, {
+        field: 'assignedTo',
+      });
     }
     assignedTo = query.assignedTo;
   }
@@ -98,13 +114,21 @@ export async function listTickets(db: Kysely<Database>, caller: Caller, query: L
   };
 }
 
-export async function getTicket(db: Kysely<Database>, caller: Caller, id: string): Promise<TicketWithMessagesView> {
+export async function getTicket(
+  db: Kysely<Database>,
+  caller: Caller,
+  id: string,
+): Promise<TicketWithMessagesView> {
   const ticket = await readTicket(db, caller.orgId, id);
   return { ...ticket, messages: await listMessages(db, caller.orgId, id) };
 }
 
 /** A ticket on the API channel: its customer (found by email or created), tags and first message. */
-export async function createTicket(db: Kysely<Database>, caller: Caller, input: CreateTicketBody): Promise<TicketView> {
+export async function createTicket(
+  db: Kysely<Database>,
+  caller: Caller,
+  input: CreateTicketBody,
+): Promise<TicketView> {
   const tags = normaliseTags(input.tags ?? []);
   return db.transaction().execute(async (trx) => {
     if (input.assignedTo) await requireAssignableAgent(trx, caller.orgId, input.assignedTo);
