@@ -60,7 +60,7 @@ const pgTypes = {
   getTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
     return oid === INT8_OID ? parseInt8 : (pg.types.getTypeParser(oid, format) as (value: string) => unknown);
   },
-} as pg.CustomTypesConfig;
+};
 
 function openPostgres(connectionString: string, max: number): Db {
   const pool = new pg.Pool({ connectionString, max, types: pgTypes });
