@@ -28,6 +28,9 @@ export class AppError extends Error {
 
 export const badRequest = (message: string, details: unknown = null) =>
   new AppError('BAD_REQUEST', 400, message, details);
+/** A 400 about one field, shaped like schema validation errors so clients handle both alike. */
+export const invalidField = (field: string, message: string) =>
+  badRequest(`Invalid ${field}: ${message}`, { fields: [{ field, message }] });
 export const notFound = (message: string) => new AppError('NOT_FOUND', 404, message);
 export const forbidden = (message: string) => new AppError('FORBIDDEN', 403, message);
 export const unauthorized = (message: string) => new AppError('UNAUTHORIZED', 401, message);

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Caller } from '../../http/auth.js';
-import { badRequest, notFound } from '../../http/errors.js';
+import { invalidField, notFound } from '../../http/errors.js';
 import { isoTime, newId } from '../../lib/ids.js';
 import { findOrgAgent } from '../agents/agents.service.js';
 import { findOrCreateByEmail } from '../customers/customers.service.js';
