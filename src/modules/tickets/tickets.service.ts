@@ -64,10 +64,8 @@ async function tagsByTicket(
 /** An agent who can take tickets: a member of the org and not deactivated. */
 async function requireAssignableAgent(db: Kysely<Database>, orgId: string, agentId: string): Promise<void> {
   const agent = await findOrgAgent(db, orgId, agentId);
-  if (!agent)
-    throw badRequest(`assignedTo: no agent "${agentId}" in this organization`, { field: 'assignedTo' });
-  if (!agent.active)
-    throw badRequest(`assignedTo: agent "${agentId}" is deactivated`, { field: 'assignedTo' });
+  if (!agent) throw invalidField('assignedTo', `no agent "${agentId}" in this organization`);
+  if (!agent.active) throw invalidField('assignedTo', `agent "${agentId}" is deactivated`);
 }
 
 async function readTicket(db: Kysely<Database>, orgId: string, id: string): Promise<TicketView> {
@@ -91,9 +89,7 @@ export async function listTickets(
   if (query.assignedTo === 'unassigned') assignedTo = null;
   else if (query.assignedTo !== undefined) {
     if (!(await findOrgAgent(db, caller.orgId, query.assignedTo))) {
-      throw badRequest(`assignedTo: no agent "${query.assignedTo}" in this organization`, {
-        field: 'assignedTo',
-      });
+      throw invalidField('assignedTo', `no agent "${query.assignedTo}" in this organization`);
     }
     assignedTo = query.assignedTo;
   }
