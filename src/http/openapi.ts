@@ -39,7 +39,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   });
   await app.register(swaggerUi, {
     routePrefix: '/docs',
-    uiConfig: { persistAuthorization: true, tryItOutEnabled: true, displayRequestDuration: true },
+    uiConfig: { persistAuthorization: true, displayRequestDuration: true },
   });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 }
