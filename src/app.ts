@@ -2,11 +2,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { apiKeyAuth } from './http/auth.js';
-import { ErrorResponse, registerErrorHandling } from './http/errors.js';
+import { ErrorResponse, frameworkErrors, registerErrorHandling } from './http/errors.js';
 import { registerJsonBody } from './http/json-body.js';
 import { registerOpenApi } from './http/openapi.js';
 import type { RateLimiter } from './http/rate-limit.js';
 import { requestIdOptions } from './http/request-id.js';
+import { registerStrictQueries } from './http/strict-query.js';
 import { validatorCompiler } from './http/validation.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { Message } from './modules/messages/messages.schemas.js';
@@ -28,6 +29,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: deps.logger ?? { level: deps.config.logLevel },
     bodyLimit: deps.config.bodyLimitBytes,
     ...requestIdOptions,
+    frameworkErrors,
     // Unknown query parameters are reported, not dropped (see validation.ts).
     ajv: { customOptions: { removeAdditional: false } },
   });
@@ -37,6 +39,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerErrorHandling(app);
   registerJsonBody(app);
+  registerStrictQueries(app, '/v1/');
   for (const schema of [ErrorResponse, Message, Ticket, TicketWithMessages, TicketList])
     app.addSchema(schema);
   await registerOpenApi(app);

@@ -40,7 +40,9 @@ function openSqlite(dataDir: string): Db {
   connection.pragma('foreign_keys = ON');
   // The CLI may write while a server runs: wait for the lock instead of failing at once.
   connection.pragma('busy_timeout = 5000');
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
+  const kysely = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(connection) }),
+  });
   return {
     kysely,
     dialect: 'sqlite',

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 
 /** Stable machine-readable error codes; clients branch on these, so never rename one. */
@@ -122,17 +122,30 @@ export function describeValidation(issues: AjvIssue[]): FieldError[] {
   });
 }
 
+/**
+ * Errors Fastify raises before routing. An over-long path parameter names nothing that exists
+ * (ids are short), so it is a 404 like any other unknown id; a malformed URL is a 400.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const notFoundError = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  void reply.code(notFoundError ? 404 : 400).send({
+    error: {
+      code: notFoundError ? 'NOT_FOUND' : 'BAD_REQUEST',
+      message: notFoundError ? 'Resource not found' : 'Malformed request URL',
+      details: null,
+    },
+  });
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
-    return reply
-      .code(404)
-      .send({
-        error: {
-          code: 'NOT_FOUND',
-          message: `Route ${request.method} ${request.url.split('?')[0]} not found`,
-          details: null,
-        },
-      });
+    return reply.code(404).send({
+      error: {
+        code: 'NOT_FOUND',
+        message: `Route ${request.method} ${request.url.split('?')[0]} not found`,
+        details: null,
+      },
+    });
   });
 
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {

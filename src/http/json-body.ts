@@ -1,11 +1,28 @@
 import type { FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
 import stripJsonComments from 'strip-json-comments';
-import { badRequest } from './errors.js';
+import { AppError, badRequest, invalidField } from './errors.js';
 
 function parse(text: string): unknown {
   // Prototype-poisoning keys are dropped, as Fastify's own parser does.
-  return secureJson.parse(text, undefined, { protoAction: 'remove', constructorAction: 'remove' });
+  const value: unknown = secureJson.parse(text, undefined, {
+    protoAction: 'remove',
+    constructorAction: 'remove',
+  });
+  const where = text.includes('\\u0000') ? nulPath(value, []) : undefined;
+  if (where !== undefined) throw invalidField(where || '(root)', 'must not contain NUL characters');
+  return value;
+}
+
+/** The path of the first string holding U+0000, which PostgreSQL text cannot store. */
+function nulPath(value: unknown, path: string[]): string | undefined {
+  if (typeof value === 'string') return value.includes('\0') ? path.join('.') : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const found = nulPath(child, [...path, key]);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /**
@@ -24,9 +41,17 @@ export function registerJsonBody(app: FastifyInstance): void {
     try {
       done(null, parse(text));
     } catch (error) {
+      if (error instanceof AppError) {
+        done(error, undefined);
+        return;
+      }
       try {
         done(null, parse(stripJsonComments(text, { trailingCommas: true })));
-      } catch {
+      } catch (retryError) {
+        if (retryError instanceof AppError) {
+          done(retryError, undefined);
+          return;
+        }
         done(badRequest(`Malformed JSON body: ${(error as Error).message}`), undefined);
       }
     }

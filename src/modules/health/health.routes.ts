@@ -38,11 +38,9 @@ export function healthRoutes(db: Db) {
           return { status: 'ok' };
         } catch (error) {
           request.log.warn({ err: error }, 'readiness check failed');
-          return reply
-            .code(503)
-            .send({
-              error: { code: 'SERVICE_UNAVAILABLE', message: 'Database is not reachable', details: null },
-            });
+          return reply.code(503).send({
+            error: { code: 'SERVICE_UNAVAILABLE', message: 'Database is not reachable', details: null },
+          });
         }
       },
     );

@@ -21,8 +21,8 @@ export interface TicketPage {
   meta: { total: number; page: number; perPage: number };
 }
 
-// Longer than any id Talki issues: such a value names no ticket, so skip the lookup.
-const MAX_ID_LENGTH = 100;
+/** Whether a value could be a ticket reference at all; anything else names no ticket (404) without a lookup. */
+const PLAUSIBLE_ID = /^[A-Za-z0-9_-]{1,100}$/;
 
 function view(row: q.TicketRow, tags: string[]): TicketView {
   const customer: TicketView['customer'] = {
@@ -69,13 +69,13 @@ async function requireAssignableAgent(db: Kysely<Database>, orgId: string, agent
 }
 
 async function readTicket(db: Kysely<Database>, orgId: string, id: string): Promise<TicketView> {
-  const row = id.length <= MAX_ID_LENGTH ? await q.findTicket(db, orgId, id) : undefined;
+  const row = PLAUSIBLE_ID.test(id) ? await q.findTicket(db, orgId, id) : undefined;
   if (!row) throw notFound(`Ticket ${id} not found`);
   return view(row, (await tagsByTicket(db, orgId, [id])).get(id) ?? []);
 }
 
 async function lockTicket(db: Kysely<Database>, orgId: string, id: string) {
-  const row = id.length <= MAX_ID_LENGTH ? await q.lockTicket(db, orgId, id) : undefined;
+  const row = PLAUSIBLE_ID.test(id) ? await q.lockTicket(db, orgId, id) : undefined;
   if (!row) throw notFound(`Ticket ${id} not found`);
   return row;
 }
