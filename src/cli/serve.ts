@@ -12,15 +12,13 @@ export async function serve(): Promise<void> {
   await migrateToLatest(db);
   const limiter = createRateLimiter(config);
   const app = await buildApp({ config, db, limiter });
-  app.addHook('onClose', async () => {
-    await limiter.close();
-    await db.close();
-  });
-
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an unexpected error');
     else app.log.info({ signal }, 'shutting down');
+    // In this order: in-flight requests still need the database and the limiter.
     await app.close();
+    await limiter.close();
+    await db.close();
   });
 
   await app.listen({ port: config.port, host: config.host });
