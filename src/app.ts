@@ -9,11 +9,19 @@ import type { RateLimiter } from './http/rate-limit.js';
 import { requestIdOptions } from './http/request-id.js';
 import { registerStrictQueries } from './http/strict-query.js';
 import { validatorCompiler } from './http/validation.js';
+import type { ModuleDeps, ModuleRoutes } from './http/module.js';
+import { eventRoutes } from './modules/events/events.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { Message } from './modules/messages/messages.schemas.js';
 import { messageRoutes } from './modules/messages/messages.routes.js';
 import { Ticket, TicketList, TicketWithMessages } from './modules/tickets/tickets.schemas.js';
 import { ticketRoutes } from './modules/tickets/tickets.routes.js';
+
+/** Schemas referenced by $id from several routes; each becomes a named OpenAPI component. */
+const SHARED_SCHEMAS = [ErrorResponse, Message, Ticket, TicketWithMessages, TicketList];
+
+/** Feature modules served under /v1, behind API-key or agent authentication. */
+const API_MODULES: ModuleRoutes[] = [ticketRoutes, messageRoutes, eventRoutes];
 
 export interface AppDeps {
   config: Config;
@@ -40,23 +48,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerErrorHandling(app);
   registerJsonBody(app);
   registerStrictQueries(app, '/v1/');
-  for (const schema of [ErrorResponse, Message, Ticket, TicketWithMessages, TicketList])
-    app.addSchema(schema);
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   await registerOpenApi(app);
 
+  const moduleDeps: ModuleDeps = { db: deps.db.kysely, config: deps.config, limiter: deps.limiter };
   await app.register(healthRoutes(deps.db));
   await app.register(
     async (v1) => {
       v1.addHook(
         'onRequest',
         apiKeyAuth({
-          db: deps.db.kysely,
+          db: moduleDeps.db,
           limiter: deps.limiter,
           defaultRateLimit: deps.config.rateLimitPerMinute,
         }),
       );
-      await v1.register(ticketRoutes(deps.db.kysely));
-      await v1.register(messageRoutes(deps.db.kysely));
+      for (const routes of API_MODULES) await v1.register(routes(moduleDeps));
     },
     { prefix: '/v1' },
   );

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Table types as Kysely sees them. Times are epoch milliseconds (BIGINT) on both dialects so
  * that comparisons, sorting and cursors behave identically; the API renders them as ISO 8601.
@@ -5,6 +7,13 @@
 export interface OrgsTable {
   id: string;
   name: string;
+  /** Prefix of human ticket codes (ACME-42). */
+  code_prefix: Generated<string>;
+  /** Last ticket number handed out (PostgreSQL; SQLite derives the next one from the tickets). */
+  ticket_seq: Generated<number>;
+  /** Requests per minute for this org's keys without their own limit; null = the server default. */
+  default_rate_limit: number | null;
+  time_zone: Generated<string>;
   created_at: number;
   updated_at: number;
 }
@@ -65,6 +74,7 @@ export interface CustomersTable {
 }
 
 export type TicketStatus = 'open' | 'pending' | 'resolved';
+export type TicketPriority = 'low' | 'normal' | 'high' | 'urgent';
 export type TicketChannel = 'widget' | 'email' | 'telegram' | 'api';
 
 export interface TicketsTable {
@@ -75,6 +85,15 @@ export interface TicketsTable {
   subject: string;
   customer_id: string;
   assigned_to: string | null;
+  /** Per-org sequential number: the `42` of ACME-42. */
+  number: number | null;
+  priority: Generated<TicketPriority>;
+  /** JSON object of the org's own fields. */
+  custom_fields: Generated<string>;
+  /** Set when this ticket was merged into another. */
+  merged_into: string | null;
+  /** Sum of the ticket's time entries, kept with each entry change. */
+  time_spent_minutes: Generated<number>;
   created_at: number;
   updated_at: number;
 }
@@ -92,7 +111,7 @@ export interface TicketTagsTable {
   ticket_updated_at: number;
 }
 
-export type MessageRole = 'customer' | 'agent';
+export type MessageRole = 'customer' | 'agent' | 'system';
 
 export interface MessagesTable {
   id: string;
@@ -104,6 +123,44 @@ export interface MessagesTable {
   author_name: string | null;
   agent_id: string | null;
   api_key_id: string | null;
+  /** 1 for internal notes: shown to agents, never delivered to the customer. */
+  internal: Generated<number>;
+  /** System messages: JSON describing the change they record. */
+  data: string | null;
+  created_at: number;
+}
+
+export interface TagsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  color: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** The event log: every change, in commit order per org, for export, webhooks and realtime. */
+export interface EventsTable {
+  id: string;
+  org_id: string;
+  type: string;
+  subject_id: string | null;
+  actor_type: string | null;
+  actor_id: string | null;
+  /** JSON payload: the changed resource as the API shows it, plus change details. */
+  data: string;
+  created_at: number;
+}
+
+export interface IdempotencyKeysTable {
+  org_id: string;
+  key: string;
+  actor_id: string;
+  /** Hash of method, path and body: the same key with a different request is a conflict. */
+  fingerprint: string;
+  /** Null while the first request is still running. */
+  status_code: number | null;
+  response_body: string | null;
   created_at: number;
 }
 
@@ -116,4 +173,7 @@ export interface Database {
   tickets: TicketsTable;
   ticket_tags: TicketTagsTable;
   messages: MessagesTable;
+  tags: TagsTable;
+  events: EventsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

@@ -1,18 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { ApiKeyScope, Database } from '../db/schema.js';
+import type { Database } from '../db/schema.js';
+import type { Caller } from './caller.js';
 import { authenticateKey } from '../modules/api-keys/api-keys.service.js';
 import { AppError, forbidden, unauthorized } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
-
-/** Who is calling: resolved once per request, passed to every service call. */
-export interface Caller {
-  orgId: string;
-  keyId: string;
-  /** Shown as `agentName` on messages this caller posts. */
-  name: string;
-  scope: ApiKeyScope;
-}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -79,6 +71,13 @@ export function apiKeyAuth(options: ApiAuthOptions) {
     if (key.scope === 'read' && !READ_METHODS.has(request.method)) {
       throw forbidden('This API key is read-only; use a key with write scope');
     }
-    request.caller = { orgId: key.org_id, keyId: key.id, name: key.name, scope: key.scope };
+    request.caller = {
+      orgId: key.org_id,
+      actorType: 'api_key',
+      actorId: key.id,
+      name: key.name,
+      role: key.scope === 'write' ? 'admin' : 'agent',
+      scope: key.scope,
+    };
   };
 }

@@ -1,7 +1,22 @@
 import { monotonicFactory } from 'ulid';
 
 /** Every id Talki hands out: a type prefix and a ULID, so ids sort by creation time. */
-export type IdPrefix = 'org' | 'agent' | 'tkt' | 'msg' | 'cus' | 'key' | 'req';
+export type IdPrefix =
+  | 'org'
+  | 'agent'
+  | 'tkt'
+  | 'msg'
+  | 'cus'
+  | 'key'
+  | 'req'
+  | 'evt'
+  | 'tag'
+  | 'col'
+  | 'art'
+  | 'time'
+  | 'upl'
+  | 'rtk'
+  | 'sess';
 
 const nextUlid = monotonicFactory();
 

@@ -5,10 +5,16 @@ export function insertMessage(db: Kysely<Database>, row: Insertable<MessagesTabl
   return db.insertInto('messages').values(row).execute();
 }
 
-export function messagesOf(db: Kysely<Database>, orgId: string, ticketId: string) {
+export function messagesOf(
+  db: Kysely<Database>,
+  orgId: string,
+  ticketId: string,
+  options: { withSystem: boolean },
+) {
   return db
     .selectFrom('messages')
-    .select(['id', 'ticket_id', 'role', 'text', 'author_name', 'created_at'])
+    .$if(!options.withSystem, (query) => query.where('role', '!=', 'system'))
+    .select(['id', 'ticket_id', 'role', 'text', 'author_name', 'internal', 'data', 'created_at'])
     .where('ticket_id', '=', ticketId)
     .where('org_id', '=', orgId)
     .orderBy('id')

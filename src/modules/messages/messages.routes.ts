@@ -1,15 +1,14 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
-import type { Database } from '../../db/schema.js';
 import { errorResponses } from '../../http/errors.js';
+import type { ModuleRoutes } from '../../http/module.js';
 import { addAgentMessage } from '../tickets/tickets.service.js';
 import { TicketParams } from '../tickets/tickets.schemas.js';
 import { CreateMessageBody } from './messages.schemas.js';
 
-export function messageRoutes(db: Kysely<Database>) {
-  return async function register(instance: FastifyInstance): Promise<void> {
+export const messageRoutes: ModuleRoutes = ({ db }) =>
+  async function register(instance: FastifyInstance): Promise<void> {
     const app = instance.withTypeProvider<TypeBoxTypeProvider>();
 
     app.post(
@@ -30,4 +29,3 @@ export function messageRoutes(db: Kysely<Database>) {
         reply.code(201).send(await addAgentMessage(db, request.caller, request.params.id, request.body.text)),
     );
   };
-}

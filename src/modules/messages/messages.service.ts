@@ -12,6 +12,9 @@ export interface NewMessage {
   authorName: string | null;
   agentId?: string | null;
   apiKeyId?: string | null;
+  internal?: boolean;
+  /** System messages: the change they record. */
+  change?: MessageView['change'];
   at: number;
 }
 
@@ -21,6 +24,8 @@ interface MessageRecord {
   role: MessageRole;
   text: string;
   author_name: string | null;
+  internal: number;
+  data: string | null;
   created_at: number;
 }
 
@@ -30,9 +35,12 @@ function view(row: MessageRecord): MessageView {
     ticketId: row.ticket_id,
     role: row.role,
     text: row.text,
+    internal: row.internal === 1,
     createdAt: isoTime(row.created_at),
   };
   if (row.role === 'agent' && row.author_name !== null) message.agentName = row.author_name;
+  if (row.role === 'system' && row.data !== null)
+    message.change = JSON.parse(row.data) as MessageView['change'];
   return message;
 }
 
@@ -47,17 +55,22 @@ export async function recordMessage(db: Kysely<Database>, input: NewMessage): Pr
     author_name: input.authorName,
     agent_id: input.agentId ?? null,
     api_key_id: input.apiKeyId ?? null,
+    internal: input.internal ? 1 : 0,
+    data: input.change ? JSON.stringify(input.change) : null,
     created_at: input.at,
   };
   await q.insertMessage(db, row);
   return view(row);
 }
 
-/** The whole thread, oldest first. */
-export async function listMessages(
+/**
+ * The conversation, oldest first: customer and agent messages and internal notes. System
+ * messages (the audit trail) are listed by GET /v1/tickets/:id/messages, not in the ticket.
+ */
+export async function listConversation(
   db: Kysely<Database>,
   orgId: string,
   ticketId: string,
 ): Promise<MessageView[]> {
-  return (await q.messagesOf(db, orgId, ticketId)).map(view);
+  return (await q.messagesOf(db, orgId, ticketId, { withSystem: false })).map(view);
 }

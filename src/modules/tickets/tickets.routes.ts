@@ -1,16 +1,15 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
-import type { Database } from '../../db/schema.js';
 import { errorResponses } from '../../http/errors.js';
+import type { ModuleRoutes } from '../../http/module.js';
 import * as service from './tickets.service.js';
 import { CreateTicketBody, ListTicketsQuery, TicketParams, UpdateTicketBody } from './tickets.schemas.js';
 
 const tags = ['Tickets'];
 
-export function ticketRoutes(db: Kysely<Database>) {
-  return async function register(instance: FastifyInstance): Promise<void> {
+export const ticketRoutes: ModuleRoutes = ({ db }) =>
+  async function register(instance: FastifyInstance): Promise<void> {
     const app = instance.withTypeProvider<TypeBoxTypeProvider>();
 
     app.get(
@@ -77,4 +76,3 @@ export function ticketRoutes(db: Kysely<Database>) {
       async (request) => service.updateTicket(db, request.caller, request.params.id, request.body),
     );
   };
-}

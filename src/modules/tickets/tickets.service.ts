@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import type { Caller } from '../../http/auth.js';
+import { agentIdOf, type Caller } from '../../http/caller.js';
 import { invalidField, notFound } from '../../http/errors.js';
 import { isoTime, newId } from '../../lib/ids.js';
 import { findOrgAgent } from '../agents/agents.service.js';
 import { findOrCreateByEmail } from '../customers/customers.service.js';
 import type { MessageView } from '../messages/messages.schemas.js';
-import { listMessages, recordMessage } from '../messages/messages.service.js';
+import { recordEvent } from '../events/events.service.js';
+import { listConversation, recordMessage } from '../messages/messages.service.js';
 import * as q from './tickets.queries.js';
 import type {
   CreateTicketBody,
@@ -116,7 +117,7 @@ export async function getTicket(
   id: string,
 ): Promise<TicketWithMessagesView> {
   const ticket = await readTicket(db, caller.orgId, id);
-  return { ...ticket, messages: await listMessages(db, caller.orgId, id) };
+  return { ...ticket, messages: await listConversation(db, caller.orgId, id) };
 }
 
 /** A ticket on the API channel: its customer (found by email or created), tags and first message. */
@@ -143,7 +144,7 @@ export async function createTicket(
     };
     await q.insertTicket(trx, row);
     await q.replaceTags(trx, caller.orgId, row.id, tags, now);
-    await recordMessage(trx, {
+    const message = await recordMessage(trx, {
       orgId: caller.orgId,
       ticketId: row.id,
       role: 'customer',
@@ -151,7 +152,7 @@ export async function createTicket(
       authorName: customer.name,
       at: now,
     });
-    return view(
+    const ticket = view(
       {
         ...row,
         customer_id: customer.id,
@@ -161,6 +162,45 @@ export async function createTicket(
       },
       tags,
     );
+    await recordEvent(trx, caller, caller.orgId, 'ticket.created', ticket.id, { ticket });
+    await recordEvent(trx, caller, caller.orgId, 'message.created', message.id, { ticket, message });
+    return ticket;
+  });
+}
+
+type Change = NonNullable<MessageView['change']>;
+
+const CHANGE_TEXT: Record<Change['field'], string> = {
+  status: 'status',
+  assignedTo: 'assignee',
+  tags: 'tags',
+  priority: 'priority',
+};
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return 'none';
+  if (Array.isArray(value)) return value.length ? value.join(', ') : 'none';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** A system message on the ticket's thread: the audit trail of who changed what, from → to. */
+async function recordChange(
+  db: Kysely<Database>,
+  caller: Caller,
+  ticketId: string,
+  change: Omit<Change, 'by'>,
+  at: number,
+): Promise<void> {
+  await recordMessage(db, {
+    orgId: caller.orgId,
+    ticketId,
+    role: 'system',
+    text: `${caller.name} changed ${CHANGE_TEXT[change.field]} from ${describeValue(change.from)} to ${describeValue(change.to)}`,
+    authorName: caller.name,
+    agentId: agentIdOf(caller),
+    apiKeyId: caller.actorType === 'api_key' ? caller.actorId : null,
+    change: { ...change, by: { type: caller.actorType, id: caller.actorId, name: caller.name } },
+    at,
   });
 }
 
@@ -174,24 +214,39 @@ export async function updateTicket(
   return db.transaction().execute(async (trx) => {
     const current = await lockTicket(trx, caller.orgId, id);
     const changes: { status?: typeof current.status; assigned_to?: string | null } = {};
-    if (input.status !== undefined && input.status !== current.status) changes.status = input.status;
+    const recorded: Array<Omit<Change, 'by'>> = [];
+    if (input.status !== undefined && input.status !== current.status) {
+      changes.status = input.status;
+      recorded.push({ field: 'status', from: current.status, to: input.status });
+    }
     if (input.assignedTo !== undefined && input.assignedTo !== current.assigned_to) {
       if (input.assignedTo !== null) await requireAssignableAgent(trx, caller.orgId, input.assignedTo);
       changes.assigned_to = input.assignedTo;
+      recorded.push({ field: 'assignedTo', from: current.assigned_to, to: input.assignedTo });
     }
     let tags: string[] | undefined;
     if (input.tags !== undefined) {
       const wanted = normaliseTags(input.tags);
       const existing = (await tagsByTicket(trx, caller.orgId, [id])).get(id) ?? [];
-      if (wanted.join('\n') !== existing.join('\n')) tags = wanted;
+      if (wanted.join('\n') !== existing.join('\n')) {
+        tags = wanted;
+        recorded.push({ field: 'tags', from: existing, to: wanted });
+      }
     }
-    if (Object.keys(changes).length > 0 || tags !== undefined) {
-      const now = Math.max(Date.now(), current.updated_at + 1);
-      await q.updateTicket(trx, caller.orgId, id, { ...changes, updated_at: now });
-      if (tags !== undefined) await q.replaceTags(trx, caller.orgId, id, tags, now);
-      else await q.setTagsUpdatedAt(trx, caller.orgId, id, now);
-    }
-    return readTicket(trx, caller.orgId, id);
+    if (recorded.length === 0) return readTicket(trx, caller.orgId, id);
+
+    const now = Math.max(Date.now(), current.updated_at + 1);
+    await q.updateTicket(trx, caller.orgId, id, { ...changes, updated_at: now });
+    if (tags !== undefined) await q.replaceTags(trx, caller.orgId, id, tags, now);
+    else await q.setTagsUpdatedAt(trx, caller.orgId, id, now);
+    for (const change of recorded) await recordChange(trx, caller, id, change, now);
+
+    const ticket = await readTicket(trx, caller.orgId, id);
+    await recordEvent(trx, caller, caller.orgId, 'ticket.updated', id, {
+      ticket,
+      changes: Object.fromEntries(recorded.map((c) => [c.field, { from: c.from, to: c.to }])),
+    });
+    return ticket;
   });
 }
 
@@ -211,11 +266,16 @@ export async function addAgentMessage(
       role: 'agent',
       text,
       authorName: caller.name,
-      apiKeyId: caller.keyId,
+      agentId: agentIdOf(caller),
+      apiKeyId: caller.actorType === 'api_key' ? caller.actorId : null,
       at: now,
     });
     await q.updateTicket(trx, caller.orgId, ticketId, { updated_at: now });
     await q.setTagsUpdatedAt(trx, caller.orgId, ticketId, now);
+    await recordEvent(trx, caller, caller.orgId, 'message.created', message.id, {
+      ticket: { id: ticket.id, status: ticket.status, channel: ticket.channel, subject: ticket.subject },
+      message,
+    });
     return message;
   });
 }

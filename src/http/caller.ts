@@ -1,0 +1,29 @@
+import type { AgentRole, ApiKeyScope } from '../db/schema.js';
+import { forbidden } from './errors.js';
+
+export type ActorType = 'api_key' | 'agent';
+
+/**
+ * Who is calling, resolved once per request and passed first to every service call. An API
+ * key with write scope acts for the whole org (as an admin); a read-only key only reads; an
+ * agent acts with the role their membership gives them.
+ */
+export interface Caller {
+  orgId: string;
+  actorType: ActorType;
+  /** key_… or agent_… */
+  actorId: string;
+  /** Shown as `agentName` on messages this caller posts. */
+  name: string;
+  role: AgentRole;
+  scope: ApiKeyScope;
+}
+
+export function requireAdmin(caller: Caller, what: string): void {
+  if (caller.role !== 'admin') throw forbidden(`Only admins can ${what}`);
+}
+
+/** The agent id when an agent is calling; API keys act for no particular agent. */
+export function agentIdOf(caller: Caller): string | null {
+  return caller.actorType === 'agent' ? caller.actorId : null;
+}

@@ -1,0 +1,16 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.js';
+import type { Database } from '../db/schema.js';
+import type { RateLimiter } from './rate-limit.js';
+
+/** What a feature module's routes may use. Services get `db` (or a transaction) as their first argument. */
+export interface ModuleDeps {
+  db: Kysely<Database>;
+  config: Config;
+  limiter: RateLimiter;
+}
+
+/** A feature's routes: registered under /v1 behind authentication, or at the root when public. */
+export type RoutesPlugin = (app: FastifyInstance) => Promise<void>;
+export type ModuleRoutes = (deps: ModuleDeps) => RoutesPlugin;

@@ -1,0 +1,79 @@
+import { Type } from 'typebox';
+import { badRequest } from './errors.js';
+
+/**
+ * Every list takes either `page` + `per_page` (with a total) or `limit` + `startingAfter`
+ * (keyset: stable while rows are inserted, no OFFSET scan). Spread these into a query schema.
+ */
+export const PageParams = {
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'Page number, from 1.' })),
+  per_page: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 100, description: 'Results per page, 1–100 (default 25).' }),
+  ),
+};
+
+export const CursorParams = {
+  limit: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 100, description: 'Cursor paging: results per page, 1–100.' }),
+  ),
+  startingAfter: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'Cursor paging: the id of the last item of the previous page (meta.nextCursor).',
+    }),
+  ),
+};
+
+export const DEFAULT_PER_PAGE = 25;
+
+export type Paging =
+  | { mode: 'page'; page: number; perPage: number }
+  | { mode: 'cursor'; limit: number; startingAfter: string | undefined };
+
+/** Which paging a request asked for; mixing the two styles is a 400. */
+export function pagingOf(query: {
+  page?: number | undefined;
+  per_page?: number | undefined;
+  limit?: number | undefined;
+  startingAfter?: string | undefined;
+}): Paging {
+  const cursor = query.limit !== undefined || query.startingAfter !== undefined;
+  if (cursor && (query.page !== undefined || query.per_page !== undefined)) {
+    throw badRequest('Use either page/per_page or limit/startingAfter, not both', {
+      fields: [
+        {
+          field: query.limit !== undefined ? 'limit' : 'startingAfter',
+          message: 'cannot be combined with page/per_page',
+        },
+      ],
+    });
+  }
+  if (cursor)
+    return { mode: 'cursor', limit: query.limit ?? DEFAULT_PER_PAGE, startingAfter: query.startingAfter };
+  return { mode: 'page', page: query.page ?? 1, perPage: query.per_page ?? DEFAULT_PER_PAGE };
+}
+
+/** List metadata: page mode keeps v1's {total, page, perPage}; cursor mode gives {limit, nextCursor}. */
+export const ListMeta = Type.Object({
+  total: Type.Optional(Type.Integer({ description: 'Page paging: matching items in all.' })),
+  page: Type.Optional(Type.Integer()),
+  perPage: Type.Optional(Type.Integer()),
+  limit: Type.Optional(Type.Integer()),
+  nextCursor: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], {
+      description: 'Cursor paging: pass as startingAfter for the next page; null at the end.',
+    }),
+  ),
+});
+
+/**
+ * Cursor page from `limit + 1` fetched rows: the extra row only says whether more exist.
+ */
+export function cursorPage<T extends { id: string }>(
+  rows: T[],
+  limit: number,
+): { items: T[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
+}
