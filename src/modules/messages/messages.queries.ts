@@ -9,7 +9,7 @@ export function messagesOf(
   db: Kysely<Database>,
   orgId: string,
   ticketId: string,
-  options: { withSystem: boolean },
+  options: { withSystem: boolean } = { withSystem: true },
 ) {
   return db
     .selectFrom('messages')
