@@ -49,7 +49,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerJsonBody(app);
   registerStrictQueries(app, '/v1/');
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
-  await registerOpenApi(app);
+  await registerOpenApi(app, deps.config);
 
   const moduleDeps: ModuleDeps = { db: deps.db.kysely, config: deps.config, limiter: deps.limiter };
   await app.register(healthRoutes(deps.db));

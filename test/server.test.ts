@@ -45,6 +45,7 @@ describe.each(DIALECTS)('talki serve on %s', (dialect) => {
       .output()
       .trim()
       .split('\n')
+      .filter((line) => !line.startsWith('talki: '))
       .map((line) => JSON.parse(line) as { reqId?: string; res?: { statusCode: number } });
     const completed = entries.find((e) => e.reqId === 'log-check-1' && e.res);
     expect(completed?.res?.statusCode).toBe(401);

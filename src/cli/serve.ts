@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
@@ -22,8 +23,12 @@ export async function serve(): Promise<void> {
   });
 
   await app.listen({ port: config.port, host: config.host });
+  const { port } = app.server.address() as AddressInfo;
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   app.log.info(
-    { database: db.dialect, rateLimits: config.redisUrl ? 'redis' : 'memory' },
-    `Talki is serving on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`,
+    { database: db.dialect, rateLimits: config.redisUrl ? 'redis' : 'memory', port },
+    `Talki is serving on ${url}`,
   );
+  // One plain line on stderr whatever the log level: tests and scripts started with PORT=0 read the port here.
+  process.stderr.write(`talki: listening on ${url}\n`);
 }

@@ -41,7 +41,9 @@ export const ErrorResponse = Type.Object(
     error: Type.Object({
       code: Type.String({ examples: ['NOT_FOUND'] }),
       message: Type.String({ examples: ['Ticket not found'] }),
-      details: Type.Union([Type.Null(), Type.Unknown()]),
+      details: Type.Unknown({
+        description: 'null, or more about the error, e.g. {fields:[{field,message}]}',
+      }),
     }),
   },
   { $id: 'ErrorResponse', description: 'The error shape of every non-2xx response' },
@@ -126,15 +128,18 @@ export function describeValidation(issues: AjvIssue[]): FieldError[] {
  * Errors Fastify raises before routing. An over-long path parameter names nothing that exists
  * (ids are short), so it is a 404 like any other unknown id; a malformed URL is a 400.
  */
-export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const notFoundError = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
-  void reply.code(notFoundError ? 404 : 400).send({
-    error: {
-      code: notFoundError ? 'NOT_FOUND' : 'BAD_REQUEST',
-      message: notFoundError ? 'Resource not found' : 'Malformed request URL',
-      details: null,
-    },
-  });
+  void reply
+    .header('X-Request-Id', request.id)
+    .code(notFoundError ? 404 : 400)
+    .send({
+      error: {
+        code: notFoundError ? 'NOT_FOUND' : 'BAD_REQUEST',
+        message: notFoundError ? 'Resource not found' : 'Malformed request URL',
+        details: null,
+      },
+    });
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {

@@ -1,12 +1,20 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
 
 /**
  * The OpenAPI 3.1 document is generated from the route schemas, so it can't drift from what
  * the server validates and returns. Shared schemas become components named by their $id.
  */
-export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+export async function registerOpenApi(
+  app: FastifyInstance,
+  config: Pick<Config, 'rateLimitPerMinute'>,
+): Promise<void> {
+  const limit =
+    config.rateLimitPerMinute > 0
+      ? `Each key may make ${config.rateLimitPerMinute} requests per rolling minute unless configured otherwise; `
+      : 'Keys have no rate limit unless configured with one; ';
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -15,7 +23,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         version: '1.0.0',
         description:
           'Create tickets, post messages and read organization data. Every request needs a secret API key: `Authorization: Bearer <key>`. ' +
-          'Errors are `{"error":{"code","message","details"}}`. Each key may make 300 requests per rolling minute unless configured otherwise; ' +
+          'Errors are `{"error":{"code","message","details"}}`. ' +
+          limit +
           'responses carry `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (seconds until a slot frees up).',
         license: { name: 'MIT', identifier: 'MIT' },
       },

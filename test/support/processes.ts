@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import net from 'node:net';
 import path from 'node:path';
 
 const MAIN = path.resolve(import.meta.dirname, '../../dist/main.js');
@@ -31,16 +30,6 @@ function baseEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
@@ -49,24 +38,27 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
-/** `talki serve` in a child process, resolved once /readyz answers 200. */
+/** `talki serve` in a child process on a port of its own choosing, resolved once /readyz answers 200. */
 export async function startServer(env: Record<string, string | undefined>): Promise<ServerProcess> {
-  const port = await freePort();
   const child = spawn(process.execPath, [MAIN, 'serve'], {
-    env: { ...baseEnv(), HOST: '127.0.0.1', PORT: String(port), ...env },
+    env: { ...baseEnv(), HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: 'pipe',
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
+  let url: string | undefined;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${output}`);
-    const ready = await fetch(`${url}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
+    // The port comes from this child's own "listening on" line, never from a guess that another process could take.
+    url ??= /talki: listening on (http:\/\/\S+)/.exec(output)?.[1];
+    const ready =
+      url !== undefined &&
+      (await fetch(`${url}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      ));
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -75,7 +67,7 @@ export async function startServer(env: Record<string, string | undefined>): Prom
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return {
-    url,
+    url: url!,
     child,
     output: () => output,
     async stop() {

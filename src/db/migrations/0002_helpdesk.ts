@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 // The helpdesk model beyond the v1 core: ticket numbers, priority and custom fields, internal
 // notes and system messages, tags with colours, the event log and idempotency records.
@@ -42,6 +42,29 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createIndex('tickets_org_priority_idx')
     .on('tickets')
     .columns(['org_id', 'priority', 'id'])
+    .execute();
+  // Recent activity per channel and per assignee, and the unassigned queue in both orders.
+  await db.schema
+    .createIndex('tickets_org_channel_updated_idx')
+    .on('tickets')
+    .columns(['org_id', 'channel', 'updated_at', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('tickets_org_assignee_updated_idx')
+    .on('tickets')
+    .columns(['org_id', 'assigned_to', 'updated_at', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('tickets_org_unassigned_idx')
+    .on('tickets')
+    .columns(['org_id', 'id'])
+    .where(sql.ref('assigned_to'), 'is', null)
+    .execute();
+  await db.schema
+    .createIndex('tickets_org_unassigned_updated_idx')
+    .on('tickets')
+    .columns(['org_id', 'updated_at', 'id'])
+    .where(sql.ref('assigned_to'), 'is', null)
     .execute();
 
   await db.schema
@@ -97,7 +120,15 @@ export async function up(db: Kysely<any>): Promise<void> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of ['idempotency_keys', 'events', 'tags']) await db.schema.dropTable(table).execute();
-  await db.schema.dropIndex('tickets_org_priority_idx').execute();
+  for (const index of [
+    'tickets_org_unassigned_updated_idx',
+    'tickets_org_unassigned_idx',
+    'tickets_org_assignee_updated_idx',
+    'tickets_org_channel_updated_idx',
+    'tickets_org_priority_idx',
+  ]) {
+    await db.schema.dropIndex(index).execute();
+  }
   await db.schema.dropIndex('tickets_org_number_uq').execute();
   for (const column of ['time_spent_minutes', 'merged_into', 'custom_fields', 'priority', 'number']) {
     await db.schema.alterTable('tickets').dropColumn(column).execute();
