@@ -176,3 +176,37 @@ export function setTagsUpdatedAt(db: Kysely<Database>, orgId: string, ticketId: 
     .where('ticket_id', '=', ticketId)
     .execute();
 }
+
+export function countByCustomer(db: Kysely<Database>, orgId: string, customerIds: string[]) {
+  return db
+    .selectFrom('tickets')
+    .select((eb) => ['customer_id', eb.fn.countAll<number>().as('count')])
+    .where('org_id', '=', orgId)
+    .where('customer_id', 'in', customerIds)
+    .groupBy('customer_id')
+    .execute();
+}
+
+export function moveCustomerTickets(
+  db: Kysely<Database>,
+  orgId: string,
+  fromId: string,
+  toId: string,
+  at: number,
+) {
+  return db
+    .updateTable('tickets')
+    .set({ customer_id: toId, updated_at: at })
+    .where('org_id', '=', orgId)
+    .where('customer_id', '=', fromId)
+    .execute();
+}
+
+export function addTimeSpent(db: Kysely<Database>, orgId: string, ticketId: string, minutes: number) {
+  return db
+    .updateTable('tickets')
+    .set((eb) => ({ time_spent_minutes: eb('time_spent_minutes', '+', minutes) }))
+    .where('org_id', '=', orgId)
+    .where('id', '=', ticketId)
+    .execute();
+}

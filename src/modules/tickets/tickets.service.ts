@@ -279,3 +279,39 @@ export async function addAgentMessage(
     return message;
   });
 }
+
+/** The id of the org's ticket that `ref` names (an id or a code such as ACME-42), or a 404. */
+export async function resolveTicketId(db: Kysely<Database>, caller: Caller, ref: string): Promise<string> {
+  return (await lockTicket(db, caller.orgId, ref)).id;
+}
+
+/** How many tickets each customer has (customers with none are absent from the map). */
+export async function ticketCounts(
+  db: Kysely<Database>,
+  orgId: string,
+  customerIds: string[],
+): Promise<Map<string, number>> {
+  if (customerIds.length === 0) return new Map();
+  const rows = await q.countByCustomer(db, orgId, customerIds);
+  return new Map(rows.map((r) => [r.customer_id, Number(r.count)]));
+}
+
+/** Hands every ticket of one customer to another (customer merge); call inside the merge's transaction. */
+export async function moveTicketsToCustomer(
+  db: Kysely<Database>,
+  orgId: string,
+  fromId: string,
+  toId: string,
+): Promise<void> {
+  await q.moveCustomerTickets(db, orgId, fromId, toId, Date.now());
+}
+
+/** Keeps a ticket's timeSpentMinutes equal to the sum of its time entries; call in the entry's transaction. */
+export async function adjustTimeSpent(
+  db: Kysely<Database>,
+  orgId: string,
+  ticketId: string,
+  deltaMinutes: number,
+): Promise<void> {
+  if (deltaMinutes !== 0) await q.addTimeSpent(db, orgId, ticketId, deltaMinutes);
+}
