@@ -9,19 +9,60 @@ import type { RateLimiter } from './http/rate-limit.js';
 import { requestIdOptions } from './http/request-id.js';
 import { registerStrictQueries } from './http/strict-query.js';
 import { validatorCompiler } from './http/validation.js';
+import { registerWidgetScope } from './http/widget-auth.js';
 import type { ModuleDeps, ModuleRoutes } from './http/module.js';
+import { agentRoutes } from './modules/agents/agents.routes.js';
+import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { customerRoutes } from './modules/customers/customers.routes.js';
+import { Customer, CustomerList } from './modules/customers/customers.schemas.js';
 import { eventRoutes } from './modules/events/events.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { articleRoutes } from './modules/knowledge-base/articles.routes.js';
+import { widgetArticleRoutes } from './modules/knowledge-base/articles.widget.routes.js';
+import { collectionRoutes } from './modules/knowledge-base/collections.routes.js';
+import { registerIdempotency } from './modules/idempotency/idempotency.hooks.js';
 import { Message } from './modules/messages/messages.schemas.js';
 import { messageRoutes } from './modules/messages/messages.routes.js';
+import { orgRoutes } from './modules/orgs/orgs.routes.js';
 import { Ticket, TicketList, TicketWithMessages } from './modules/tickets/tickets.schemas.js';
 import { ticketRoutes } from './modules/tickets/tickets.routes.js';
+import { tagRoutes } from './modules/tags/tags.routes.js';
+import { timeEntryRoutes } from './modules/time-entries/time-entries.routes.js';
+import { uploadRoutes } from './modules/uploads/uploads.routes.js';
 
 /** Schemas referenced by $id from several routes; each becomes a named OpenAPI component. */
-const SHARED_SCHEMAS = [ErrorResponse, Message, Ticket, TicketWithMessages, TicketList];
+const SHARED_SCHEMAS = [
+  ErrorResponse,
+  Message,
+  Ticket,
+  TicketWithMessages,
+  TicketList,
+  Customer,
+  CustomerList,
+];
 
 /** Feature modules served under /v1, behind API-key or agent authentication. */
-const API_MODULES: ModuleRoutes[] = [ticketRoutes, messageRoutes, eventRoutes];
+const API_MODULES: ModuleRoutes[] = [
+  ticketRoutes,
+  messageRoutes,
+  eventRoutes,
+  tagRoutes,
+  customerRoutes,
+  timeEntryRoutes,
+  uploadRoutes,
+  agentRoutes,
+  apiKeyRoutes,
+  orgRoutes,
+  collectionRoutes,
+  articleRoutes,
+];
+
+/** Modules under /v1 that take no bearer token: they are how agents get one (login, refresh). */
+const PUBLIC_API_MODULES: ModuleRoutes[] = [authRoutes];
+
+/** The public widget API under /widget/v1, authenticated by the org's widget key (never a secret key). */
+const WIDGET_MODULES: ModuleRoutes[] = [widgetArticleRoutes];
 
 export interface AppDeps {
   config: Config;
@@ -61,11 +102,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           db: moduleDeps.db,
           limiter: deps.limiter,
           defaultRateLimit: deps.config.rateLimitPerMinute,
+          jwtSecret: deps.config.jwtSecret,
         }),
       );
+      registerIdempotency(v1, moduleDeps.db);
       for (const routes of API_MODULES) await v1.register(routes(moduleDeps));
     },
     { prefix: '/v1' },
+  );
+  await app.register(
+    async (open) => {
+      for (const routes of PUBLIC_API_MODULES) await open.register(routes(moduleDeps));
+    },
+    { prefix: '/v1' },
+  );
+  await app.register(
+    async (widget) => {
+      registerWidgetScope(widget, { db: moduleDeps.db, limiter: deps.limiter });
+      for (const routes of WIDGET_MODULES) await widget.register(routes(moduleDeps));
+    },
+    { prefix: '/widget/v1' },
   );
   return app;
 }

@@ -9,7 +9,7 @@ export interface Config {
   readonly port: number;
   /** Interface to bind. Env `HOST`, default 0.0.0.0. */
   readonly host: string;
-  /** Where the embedded SQLite database (and later uploads) live. Env `TALKI_DATA_DIR`, default ./data. */
+  /** Where the embedded SQLite database and uploaded files (`uploads/`) live. Env `TALKI_DATA_DIR`, default ./data. */
   readonly dataDir: string;
   /** PostgreSQL connection string; when set, PostgreSQL replaces SQLite. Env `DATABASE_URL`. */
   readonly databaseUrl: string | undefined;
@@ -23,6 +23,23 @@ export interface Config {
   readonly logLevel: string;
   /** PostgreSQL pool size per process. Env `TALKI_PG_POOL_SIZE`, default 10. */
   readonly pgPoolSize: number;
+  /**
+   * HS256 key for agents' access tokens (at least 32 characters). Env `TALKI_JWT_SECRET`; unset:
+   * a random key generated once and kept in the database, shared by every server process.
+   */
+  readonly jwtSecret: string | undefined;
+  /** Lifetime of an agent access token in seconds. Env `TALKI_ACCESS_TOKEN_TTL_SEC`, default 900 (15 min). */
+  readonly accessTokenTtlSeconds: number;
+  /** Lifetime of a refresh token in days (each refresh issues a new one). Env `TALKI_REFRESH_TOKEN_TTL_DAYS`, default 30. */
+  readonly refreshTokenTtlDays: number;
+  /** Login attempts per email per 15 minutes; 0 = unlimited. Env `TALKI_LOGIN_MAX_PER_EMAIL`, default 10. */
+  readonly loginMaxPerEmail: number;
+  /** Login attempts per client IP per 15 minutes; 0 = unlimited. Env `TALKI_LOGIN_MAX_PER_IP`, default 50. */
+  readonly loginMaxPerIp: number;
+  /** Largest file accepted by POST /v1/uploads, in bytes. Env `TALKI_UPLOAD_MAX_BYTES`, default 25 MiB. */
+  readonly uploadMaxBytes: number;
+  /** Most files one POST /v1/uploads may carry. Env `TALKI_UPLOAD_MAX_FILES`, default 10. */
+  readonly uploadMaxFiles: number;
 }
 
 export class ConfigError extends Error {}
@@ -54,6 +71,13 @@ function optionalUrl(env: Env, name: string, protocols: string[]): string | unde
   return raw;
 }
 
+function optionalSecret(env: Env, name: string, minLength: number): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  if (raw.length < minLength) throw new ConfigError(`${name} must be at least ${minLength} characters`);
+  return raw;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -71,5 +95,12 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: integer(env, 'TALKI_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
     logLevel,
     pgPoolSize: integer(env, 'TALKI_PG_POOL_SIZE', 10, 1, 500),
+    jwtSecret: optionalSecret(env, 'TALKI_JWT_SECRET', 32),
+    accessTokenTtlSeconds: integer(env, 'TALKI_ACCESS_TOKEN_TTL_SEC', 900, 30, 86_400),
+    refreshTokenTtlDays: integer(env, 'TALKI_REFRESH_TOKEN_TTL_DAYS', 30, 1, 365),
+    loginMaxPerEmail: integer(env, 'TALKI_LOGIN_MAX_PER_EMAIL', 10, 0, 1_000_000),
+    loginMaxPerIp: integer(env, 'TALKI_LOGIN_MAX_PER_IP', 50, 0, 1_000_000),
+    uploadMaxBytes: integer(env, 'TALKI_UPLOAD_MAX_BYTES', 25 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+    uploadMaxFiles: integer(env, 'TALKI_UPLOAD_MAX_FILES', 10, 1, 100),
   });
 }

@@ -138,8 +138,8 @@ describe.each(DIALECTS)('errors and auth (%s)', (dialect) => {
     const routes: Array<['GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH', string, boolean]> = [
       ['GET', '/v1/nope', true],
       ['GET', '/v1/tickets/x/y/z', true],
-      ['GET', '/v1/tickets/TICKET/messages', true],
-      ['DELETE', '/v1/tickets/TICKET', true],
+      ['PUT', '/v1/tickets/TICKET', true],
+      ['GET', '/v1/tickets/TICKET/attachments', true],
       ['PUT', '/v1/tickets/TICKET', true],
       ['POST', '/v1/tickets/TICKET', true],
       ['GET', '/v2/tickets', true],

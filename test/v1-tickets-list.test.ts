@@ -603,7 +603,7 @@ describe.each(DIALECTS)('GET /v1/tickets (%s)', (dialect) => {
       ['assignedTo=', 'assignedTo'],
       ['foo=bar', 'foo'],
       ['perPage=10', 'perPage'],
-      ['status=open&limit=5', 'limit'],
+      ['status=open&size=5', 'size'],
     ];
     it.each(cases)('?%s → 400 naming %s', async (qs, field) => {
       expectFieldError(await api.get(`/v1/tickets?${qs}`), field);

@@ -60,6 +60,34 @@ export interface ApiKeysTable {
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
+  /** After this instant (epoch ms) the key no longer authenticates; null = never expires. */
+  expires_at: number | null;
+}
+
+/** Values the server generates once and every process shares, e.g. the JWT signing key. */
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: number;
+}
+
+/**
+ * One refresh token of an agent's login session. Each refresh spends the token (used_at) and
+ * issues the next one in the same family; presenting a spent token revokes the whole family.
+ */
+export interface RefreshTokensTable {
+  id: string;
+  /** The session: every token issued from one login shares it (sess_…). */
+  family_id: string;
+  agent_id: string;
+  /** SHA-256 (hex) of the token; the token itself is never stored. */
+  token_hash: string;
+  expires_at: number;
+  used_at: number | null;
+  revoked_at: number | null;
+  created_at: number;
+  user_agent: string | null;
+  ip: string | null;
 }
 
 export interface CustomersTable {
@@ -68,7 +96,14 @@ export interface CustomersTable {
   name: string | null;
   email: string | null;
   email_lower: string | null;
+  /** The company's own id for the person; unique per org. */
   user_id: string | null;
+  phone: string | null;
+  company: string | null;
+  /** JSON object of the org's own fields (string, number, boolean values). */
+  custom_fields: Generated<string>;
+  /** Set on deletion: the row stays as a tombstone (contact data cleared) so tickets keep their customer. */
+  deleted_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -88,6 +123,8 @@ export interface TicketsTable {
   /** Per-org sequential number: the `42` of ACME-42. */
   number: number | null;
   priority: Generated<TicketPriority>;
+  /** 1 low … 4 urgent, kept with `priority` for index-ordered sorting. */
+  priority_rank: Generated<number>;
   /** JSON object of the org's own fields. */
   custom_fields: Generated<string>;
   /** Set when this ticket was merged into another. */
@@ -164,6 +201,93 @@ export interface IdempotencyKeysTable {
   created_at: number;
 }
 
+/** Time an agent spent on a ticket; `date` is the day worked (YYYY-MM-DD, org time zone). */
+export interface TimeEntriesTable {
+  id: string;
+  org_id: string;
+  ticket_id: string;
+  /** The agent the time is for; null only once that agent is gone. */
+  agent_id: string | null;
+  minutes: number;
+  note: string | null;
+  date: string;
+  created_by_type: string;
+  created_by_id: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An uploaded file; `message_id` is set once a message claims it as an attachment. */
+export interface UploadsTable {
+  id: string;
+  org_id: string;
+  message_id: string | null;
+  uploader_type: string;
+  uploader_id: string;
+  /** Sanitised display name; never used as a storage path. */
+  name: string;
+  size: number;
+  /** Sniffed from the bytes, never taken from the client. */
+  content_type: string;
+  /** What the client claimed, kept for diagnosis only. */
+  declared_type: string | null;
+  sha256: string;
+  storage_key: string;
+  created_at: number;
+}
+
+/** What a search document describes; `ref_id` is that thing's id. */
+export type SearchKind = 'ticket' | 'article' | 'customer';
+
+/**
+ * One searchable thing as normalised search text (lower-cased, accents folded, words only).
+ * The full-text index over it differs per dialect (FTS5 on SQLite, a tsvector column on
+ * PostgreSQL) and is reached only through db/search.ts.
+ */
+export interface SearchDocumentsTable {
+  org_id: string;
+  kind: SearchKind;
+  ref_id: string;
+  title: string;
+  body: string;
+}
+
+/** A group of knowledge-base articles, shown in `position` order. */
+export interface CollectionsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  /** Unique per org. */
+  slug: string;
+  description: string | null;
+  position: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export type ArticleStatus = 'draft' | 'published';
+
+/** A knowledge-base article; only published ones are visible through the widget key. */
+export interface ArticlesTable {
+  id: string;
+  org_id: string;
+  collection_id: string | null;
+  title: string;
+  /** Unique per org; never contains "_", so it can't be mistaken for an id. */
+  slug: string;
+  /** Markdown. */
+  body: string;
+  status: ArticleStatus;
+  /** When it was last published; null while a draft. */
+  published_at: number | null;
+  /** Who wrote it, as shown at the time: the caller's type, id and name. */
+  author_type: string;
+  author_id: string;
+  author_name: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   orgs: OrgsTable;
   agents: AgentsTable;
@@ -176,4 +300,11 @@ export interface Database {
   tags: TagsTable;
   events: EventsTable;
   idempotency_keys: IdempotencyKeysTable;
+  server_secrets: ServerSecretsTable;
+  refresh_tokens: RefreshTokensTable;
+  time_entries: TimeEntriesTable;
+  uploads: UploadsTable;
+  search_documents: SearchDocumentsTable;
+  collections: CollectionsTable;
+  articles: ArticlesTable;
 }

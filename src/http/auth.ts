@@ -3,23 +3,30 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Caller } from './caller.js';
 import { authenticateKey } from '../modules/api-keys/api-keys.service.js';
-import { AppError, forbidden, unauthorized } from './errors.js';
+import { authenticateAgent } from '../modules/auth/auth.service.js';
+import { looksLikeJwt } from '../modules/auth/auth.tokens.js';
+import { AppError, forbidden, notFound, unauthorized } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     caller: Caller;
+    /** The login session behind an agent's access token; undefined for API keys. */
+    sessionId?: string | undefined;
   }
 }
 
 export interface ApiAuthOptions {
   db: Kysely<Database>;
   limiter: RateLimiter;
-  /** Limit for keys without their own; 0 = unlimited. */
+  /** Limit for keys (and agents) without their own or their org's; 0 = unlimited. */
   defaultRateLimit: number;
+  /** TALKI_JWT_SECRET; undefined = the key kept in the database. */
+  jwtSecret?: string | undefined;
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const ORG_HEADER = 'x-organization-id';
 
 function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
@@ -28,26 +35,101 @@ function bearerToken(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-/** onRequest hook for `/v1`: secret API key → caller, then the key's rate limit, then its scope. */
+function headerValue(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+interface Authenticated {
+  caller: Caller;
+  /** Budget key and limit (own ?? org default ?? server default). */
+  budget: string;
+  limit: number;
+  sessionId?: string;
+}
+
+async function viaApiKey(
+  options: ApiAuthOptions,
+  request: FastifyRequest,
+  token: string,
+): Promise<Authenticated> {
+  const result = await authenticateKey(options.db, token);
+  if (!result.ok) {
+    throw unauthorized(
+      result.reason === 'expired'
+        ? `This API key expired at ${new Date(result.expiredAt).toISOString()}`
+        : 'Invalid or revoked API key',
+    );
+  }
+  const key = result.key;
+  if (key.kind === 'widget') {
+    throw forbidden('This is the public widget key; the REST API needs a secret API key');
+  }
+  const orgHeader = headerValue(request, ORG_HEADER)?.trim();
+  if (orgHeader && orgHeader !== key.org_id) {
+    throw notFound(`Organization ${orgHeader} not found: this API key belongs to another organization`);
+  }
+  return {
+    caller: {
+      orgId: key.org_id,
+      actorType: 'api_key',
+      actorId: key.id,
+      name: key.name,
+      role: key.scope === 'write' ? 'admin' : 'agent',
+      scope: key.scope,
+    },
+    budget: key.id,
+    limit: key.rate_limit ?? key.org_rate_limit ?? options.defaultRateLimit,
+  };
+}
+
+async function viaAccessToken(
+  options: ApiAuthOptions,
+  request: FastifyRequest,
+  token: string,
+): Promise<Authenticated> {
+  const agent = await authenticateAgent(
+    options.db,
+    options.jwtSecret,
+    token,
+    headerValue(request, ORG_HEADER),
+  );
+  return {
+    caller: agent.caller,
+    budget: agent.caller.actorId,
+    limit: agent.rateLimit ?? options.defaultRateLimit,
+    sessionId: agent.sessionId,
+  };
+}
+
+/**
+ * onRequest hook for `/v1`: a secret API key or an agent's access token → caller, then the
+ * caller's rate limit, then the key's scope. Agents in several orgs pick one with X-Organization-Id.
+ */
 export function apiKeyAuth(options: ApiAuthOptions) {
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const token = bearerToken(request);
     if (!token) {
       reply.header('WWW-Authenticate', 'Bearer realm="talki"');
-      throw unauthorized('Missing API key: send the header "Authorization: Bearer <your secret key>"');
+      throw unauthorized(
+        'Missing credentials: send the header "Authorization: Bearer <your secret key or access token>"',
+      );
     }
-    const key = await authenticateKey(options.db, token);
-    if (!key) {
-      reply.header('WWW-Authenticate', 'Bearer realm="talki", error="invalid_token"');
-      throw unauthorized('Invalid or revoked API key');
-    }
-    if (key.kind === 'widget') {
-      throw forbidden('This is the public widget key; the REST API needs a secret API key');
+    let auth: Authenticated;
+    try {
+      auth = looksLikeJwt(token)
+        ? await viaAccessToken(options, request, token)
+        : await viaApiKey(options, request, token);
+    } catch (error) {
+      if (error instanceof AppError && error.statusCode === 401) {
+        reply.header('WWW-Authenticate', 'Bearer realm="talki", error="invalid_token"');
+      }
+      throw error;
     }
 
-    const limit = key.rate_limit ?? options.defaultRateLimit;
+    const { limit } = auth;
     if (limit > 0) {
-      const decision = await options.limiter.hit(key.id, limit).catch((error: unknown) => {
+      const decision = await options.limiter.hit(auth.budget, limit).catch((error: unknown) => {
         // The budget store being down must not take the API down with it: fail open, loudly.
         request.log.error({ err: error }, 'rate limiter unavailable; request allowed');
         return undefined;
@@ -68,16 +150,10 @@ export function apiKeyAuth(options: ApiAuthOptions) {
       }
     }
 
-    if (key.scope === 'read' && !READ_METHODS.has(request.method)) {
+    if (auth.caller.scope === 'read' && !READ_METHODS.has(request.method)) {
       throw forbidden('This API key is read-only; use a key with write scope');
     }
-    request.caller = {
-      orgId: key.org_id,
-      actorType: 'api_key',
-      actorId: key.id,
-      name: key.name,
-      role: key.scope === 'write' ? 'admin' : 'agent',
-      scope: key.scope,
-    };
+    request.caller = auth.caller;
+    request.sessionId = auth.sessionId;
   };
 }

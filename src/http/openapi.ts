@@ -22,7 +22,7 @@ export async function registerOpenApi(
         title: 'Talki REST API',
         version: '1.0.0',
         description:
-          'Create tickets, post messages and read organization data. Every request needs a secret API key: `Authorization: Bearer <key>`. ' +
+          'Create tickets, post messages and read organization data. Every request needs a secret API key or an agent access token (from `POST /v1/auth/login`): `Authorization: Bearer <key or token>`; agents in several organizations add `X-Organization-Id`. ' +
           'Errors are `{"error":{"code","message","details"}}`. ' +
           limit +
           'responses carry `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (seconds until a slot frees up).',
@@ -36,7 +36,12 @@ export async function registerOpenApi(
       ],
       components: {
         securitySchemes: {
-          bearerAuth: { type: 'http', scheme: 'bearer', description: 'A secret API key (talki_sk_…).' },
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'A secret API key (talki_sk_…) or an agent access token (a JWT from POST /v1/auth/login).',
+          },
         },
       },
       security: [{ bearerAuth: [] }],

@@ -9,8 +9,10 @@ class Log {
   times: number[] = [];
   head = 0;
 
+  constructor(readonly windowMs: number) {}
+
   prune(now: number): void {
-    while (this.head < this.times.length && this.times[this.head]! <= now - WINDOW_MS) this.head++;
+    while (this.head < this.times.length && this.times[this.head]! <= now - this.windowMs) this.head++;
     if (this.head > 1024 && this.head * 2 > this.times.length) {
       this.times = this.times.slice(this.head);
       this.head = 0;
@@ -27,16 +29,17 @@ export class MemoryRateLimiter implements RateLimiter {
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly now: () => number = Date.now) {
-    // Forget keys idle for a whole window so the map does not grow with every key ever seen.
+    // Forget keys idle for a whole window so the map does not grow with every key ever seen
+    // (checked every minute; longer windows are pruned with their own length).
     this.sweeper = setInterval(() => this.sweep(), WINDOW_MS);
     this.sweeper.unref();
   }
 
-  hit(key: string, limit: number): Promise<RateDecision> {
+  hit(key: string, limit: number, windowMs: number = WINDOW_MS): Promise<RateDecision> {
     const now = this.now();
     let log = this.logs.get(key);
-    if (!log) {
-      log = new Log();
+    if (!log || log.windowMs !== windowMs) {
+      log = new Log(windowMs);
       this.logs.set(key, log);
     }
     log.prune(now);
@@ -46,7 +49,7 @@ export class MemoryRateLimiter implements RateLimiter {
     return Promise.resolve({
       allowed,
       remaining: Math.max(0, limit - log.size),
-      resetSeconds: secondsUntil(oldest + WINDOW_MS, now),
+      resetSeconds: secondsUntil(oldest + windowMs, now),
     });
   }
 

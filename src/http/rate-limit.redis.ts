@@ -41,7 +41,7 @@ export class RedisRateLimiter implements RateLimiter {
     this.redis.on('error', () => {});
   }
 
-  async hit(key: string, limit: number): Promise<RateDecision> {
+  async hit(key: string, limit: number, windowMs: number = WINDOW_MS): Promise<RateDecision> {
     // A member unique across processes, so two requests in the same millisecond both count.
     const member = `${this.salt}-${this.counter++}`;
     const command = (this.redis as unknown as Record<string, (...args: unknown[]) => Promise<ScriptReply>>)
@@ -49,14 +49,14 @@ export class RedisRateLimiter implements RateLimiter {
     const [allowed, count, oldestAt, now] = await command.call(
       this.redis,
       `talki:rl:${key}`,
-      WINDOW_MS,
+      windowMs,
       limit,
       member,
     );
     return {
       allowed: allowed === 1,
       remaining: Math.max(0, limit - count),
-      resetSeconds: secondsUntil(oldestAt + WINDOW_MS, now),
+      resetSeconds: secondsUntil(oldestAt + windowMs, now),
     };
   }
 

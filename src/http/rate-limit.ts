@@ -1,4 +1,4 @@
-/** Rolling-window request budgets, one per API key. */
+/** Rolling-window request budgets, one per API key (or agent, or login throttle). */
 export const WINDOW_MS = 60_000;
 
 export interface RateDecision {
@@ -10,8 +10,11 @@ export interface RateDecision {
 }
 
 export interface RateLimiter {
-  /** Counts one request against `key` if the budget allows it, and says what is left. */
-  hit(key: string, limit: number): Promise<RateDecision>;
+  /**
+   * Counts one request against `key` if the budget allows it, and says what is left. The window
+   * is a rolling minute unless `windowMs` says otherwise (login throttles use 15 minutes).
+   */
+  hit(key: string, limit: number, windowMs?: number): Promise<RateDecision>;
   close(): Promise<void>;
 }
 

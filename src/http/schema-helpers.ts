@@ -19,3 +19,6 @@ export function NonBlank(options: { maxLength: number } & Record<string, unknown
 
 /** ISO 8601 UTC timestamps with milliseconds, as every Talki timestamp is rendered. */
 export const Timestamp = Type.String({ format: 'date-time', examples: ['2024-03-15T14:23:00.000Z'] });
+
+/** The response schema of a 204. */
+export const NoContent = Type.Null({ description: 'No content' });

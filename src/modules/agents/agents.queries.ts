@@ -1,5 +1,6 @@
-import type { Insertable, Kysely } from 'kysely';
-import type { AgentsTable, Database, OrgMembersTable } from '../../db/schema.js';
+import type { Insertable, Kysely, Updateable } from 'kysely';
+import { forUpdate } from '../../db/locking.js';
+import type { AgentRole, AgentsTable, Database, OrgMembersTable } from '../../db/schema.js';
 
 export function findAgentByEmail(db: Kysely<Database>, emailLower: string) {
   return db.selectFrom('agents').selectAll().where('email_lower', '=', emailLower).executeTakeFirst();
@@ -9,20 +10,141 @@ export function insertAgent(db: Kysely<Database>, row: Insertable<AgentsTable>) 
   return db.insertInto('agents').values(row).execute();
 }
 
+/** Adds a membership unless one exists; the result's numInsertedOrUpdatedRows tells which. */
 export function insertMembership(db: Kysely<Database>, row: Insertable<OrgMembersTable>) {
   return db
     .insertInto('org_members')
     .values(row)
     .onConflict((oc) => oc.columns(['org_id', 'agent_id']).doNothing())
-    .execute();
+    .executeTakeFirst();
 }
 
-export function findMember(db: Kysely<Database>, orgId: string, agentId: string) {
+const MEMBER_COLUMNS = ['a.id', 'a.email', 'a.name', 'm.role', 'm.active', 'm.created_at'] as const;
+
+function members(db: Kysely<Database>, orgId: string) {
   return db
     .selectFrom('org_members as m')
     .innerJoin('agents as a', 'a.id', 'm.agent_id')
-    .select(['a.id', 'a.email', 'a.name', 'm.role', 'm.active', 'm.created_at'])
-    .where('m.org_id', '=', orgId)
-    .where('m.agent_id', '=', agentId)
-    .executeTakeFirst();
+    .where('m.org_id', '=', orgId);
+}
+
+export function findMember(db: Kysely<Database>, orgId: string, agentId: string) {
+  return members(db, orgId).select(MEMBER_COLUMNS).where('m.agent_id', '=', agentId).executeTakeFirst();
+}
+
+export type MemberRow = NonNullable<Awaited<ReturnType<typeof findMember>>>;
+
+/** The member with their password hash, membership row locked until the transaction ends. */
+export function lockMember(db: Kysely<Database>, orgId: string, agentId: string) {
+  return forUpdate(
+    db as Kysely<unknown>,
+    members(db, orgId)
+      .select([...MEMBER_COLUMNS, 'a.password_hash'])
+      .where('m.agent_id', '=', agentId),
+  ).executeTakeFirst();
+}
+
+/**
+ * Locks and returns the org's active admins. Every change that could remove the last one takes
+ * these locks first, so two concurrent demotions can't both see "another admin remains".
+ */
+export async function lockActiveAdmins(db: Kysely<Database>, orgId: string): Promise<string[]> {
+  const rows = await forUpdate(
+    db as Kysely<unknown>,
+    db
+      .selectFrom('org_members')
+      .select('agent_id')
+      .where('org_id', '=', orgId)
+      .where('role', '=', 'admin')
+      .where('active', '=', 1),
+  ).execute();
+  return rows.map((r) => r.agent_id);
+}
+
+export interface MemberFilters {
+  role?: AgentRole | undefined;
+  active?: boolean | undefined;
+}
+
+function filtered(db: Kysely<Database>, orgId: string, filters: MemberFilters) {
+  let query = members(db, orgId);
+  if (filters.role !== undefined) query = query.where('m.role', '=', filters.role);
+  if (filters.active !== undefined) query = query.where('m.active', '=', filters.active ? 1 : 0);
+  return query;
+}
+
+/** Newest identities first; `before` (an agent id) gives the keyset page after a cursor. */
+export function listMembers(
+  db: Kysely<Database>,
+  orgId: string,
+  filters: MemberFilters,
+  page: { limit: number; offset?: number; before?: string | undefined },
+) {
+  let query = filtered(db, orgId, filters).select(MEMBER_COLUMNS);
+  if (page.before !== undefined) query = query.where('m.agent_id', '<', page.before);
+  query = query.orderBy('m.agent_id', 'desc').limit(page.limit);
+  if (page.offset) query = query.offset(page.offset);
+  return query.execute();
+}
+
+export async function countMembers(
+  db: Kysely<Database>,
+  orgId: string,
+  filters: MemberFilters,
+): Promise<number> {
+  const row = await filtered(db, orgId, filters)
+    .select((eb) => eb.fn.countAll<number | string>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+export function updateMembership(
+  db: Kysely<Database>,
+  orgId: string,
+  agentId: string,
+  changes: Updateable<Pick<OrgMembersTable, 'role' | 'active'>>,
+) {
+  return db
+    .updateTable('org_members')
+    .set(changes)
+    .where('org_id', '=', orgId)
+    .where('agent_id', '=', agentId)
+    .execute();
+}
+
+/**
+ * Changes the person behind a membership (name, password), which every org they belong to
+ * sees. Callers check first that `orgId` may do so; the org scopes the update all the same.
+ */
+export function updateIdentity(
+  db: Kysely<Database>,
+  orgId: string,
+  agentId: string,
+  changes: Updateable<Pick<AgentsTable, 'name' | 'password_hash' | 'updated_at'>>,
+) {
+  return db
+    .updateTable('agents')
+    .set(changes)
+    .where('id', '=', agentId)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('org_members')
+          .select('org_members.agent_id')
+          .where('org_members.org_id', '=', orgId)
+          .where('org_members.agent_id', '=', agentId),
+      ),
+    )
+    .execute();
+}
+
+/** How many other orgs this person belongs to (active or not). */
+export async function countOtherOrgs(db: Kysely<Database>, orgId: string, agentId: string): Promise<number> {
+  const row = await db
+    .selectFrom('org_members')
+    .select((eb) => eb.fn.countAll<number | string>().as('count'))
+    .where('agent_id', '=', agentId)
+    .where('org_id', '<>', orgId)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
 }

@@ -22,6 +22,7 @@ export type EventType =
   | 'agent.created'
   | 'agent.updated'
   | 'agent.deactivated'
+  | 'agent.reactivated'
   | 'api_key.created'
   | 'api_key.revoked'
   | 'collection.created'
@@ -33,6 +34,7 @@ export type EventType =
   | 'time_entry.created'
   | 'time_entry.updated'
   | 'time_entry.deleted'
+  | 'upload.created'
   | 'org.updated';
 
 export interface EventView {

@@ -21,7 +21,15 @@ export const Message = Type.Object(
     change: Type.Optional(
       Type.Object(
         {
-          field: StringEnum(['status', 'assignedTo', 'tags', 'priority']),
+          field: StringEnum([
+            'status',
+            'priority',
+            'assignedTo',
+            'tags',
+            'subject',
+            'mergedInto',
+            'mergedFrom',
+          ]),
           from: Type.Unknown(),
           to: Type.Unknown(),
           by: Type.Union([
@@ -39,10 +47,46 @@ export const Message = Type.Object(
 export type MessageView = Static<typeof Message>;
 
 export const CreateMessageBody = Type.Object(
-  { text: NonBlank({ maxLength: 100_000 }) },
+  {
+    text: NonBlank({ maxLength: 100_000 }),
+    internal: Type.Optional(
+      Type.Boolean({
+        description: 'An internal note: visible to agents, never delivered to the customer.',
+        default: false,
+      }),
+    ),
+  },
   {
     additionalProperties: false,
     examples: [{ text: "We've fixed the issue — please try again and let us know!" }],
   },
 );
 export type CreateMessageBody = Static<typeof CreateMessageBody>;
+
+export const ListMessagesQuery = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 50, description: 'Messages per page, 1–100.' }),
+    startingAfter: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: 'The id of the last message you have (meta.nextCursor).',
+      }),
+    ),
+    types: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description:
+          'Comma-separated subset of: message (customer and agent messages), note (internal notes), system (the audit trail).',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ListMessagesQuery = Static<typeof ListMessagesQuery>;
+
+export const MessageList = Type.Object({
+  data: Type.Array(Type.Ref('Message')),
+  meta: Type.Object({ limit: Type.Integer(), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+});

@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, MessageRole } from '../../db/schema.js';
+import { invalidField } from '../../http/errors.js';
+import { cursorPage } from '../../http/pagination.js';
 import { isoTime, newId } from '../../lib/ids.js';
 import type { MessageView } from './messages.schemas.js';
 import * as q from './messages.queries.js';
@@ -73,4 +75,38 @@ export async function listConversation(
   ticketId: string,
 ): Promise<MessageView[]> {
   return (await q.messagesOf(db, orgId, ticketId, { withSystem: false })).map(view);
+}
+
+const KINDS: readonly q.MessageKind[] = ['message', 'note', 'system'];
+
+/** A page of the whole thread — messages, internal notes and the audit trail — oldest first. */
+export async function pageOfThread(
+  db: Kysely<Database>,
+  orgId: string,
+  ticketId: string,
+  options: { startingAfter?: string | undefined; limit: number; types?: string | undefined },
+): Promise<{ data: MessageView[]; meta: { limit: number; nextCursor: string | null } }> {
+  const kinds = new Set<q.MessageKind>();
+  for (const type of (options.types ?? KINDS.join(',')).split(',').map((t) => t.trim())) {
+    if (!KINDS.includes(type as q.MessageKind))
+      throw invalidField('types', `must be a comma-separated subset of: ${KINDS.join(', ')}`);
+    kinds.add(type as q.MessageKind);
+  }
+  const rows = await q.pageOfMessages(db, orgId, ticketId, {
+    after: options.startingAfter,
+    limit: options.limit + 1,
+    kinds,
+  });
+  const { items, nextCursor } = cursorPage(rows, options.limit);
+  return { data: items.map(view), meta: { limit: options.limit, nextCursor } };
+}
+
+/** The conversation's words for the search index: every message and note, oldest first. */
+export async function conversationText(
+  db: Kysely<Database>,
+  orgId: string,
+  ticketId: string,
+): Promise<string> {
+  const rows = await q.messagesOf(db, orgId, ticketId, { withSystem: false });
+  return rows.map((row) => row.text).join('\n');
 }

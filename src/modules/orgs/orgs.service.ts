@@ -1,10 +1,13 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
-import { notFound } from '../../http/errors.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, OrgsTable } from '../../db/schema.js';
+import { requireAdmin, type Caller } from '../../http/caller.js';
+import { invalidField, notFound } from '../../http/errors.js';
 import { isoTime, newId } from '../../lib/ids.js';
 import { addAgent, type AgentView } from '../agents/agents.service.js';
 import { createApiKey } from '../api-keys/api-keys.service.js';
+import { recordEvent } from '../events/events.service.js';
 import * as q from './orgs.queries.js';
+import type { OrgSettingsView, UpdateOrgBody } from './orgs.schemas.js';
 
 export interface OrgView {
   id: string;
@@ -29,11 +32,26 @@ export interface CreatedOrg {
   admin: AgentView;
 }
 
+/** The default ticket code prefix: the name's letters and digits, upper-cased ("Acme Inc" → ACME). */
+export function codePrefixFor(name: string): string {
+  const firstWord = name
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/)
+    .find((w) => w.length >= 2);
+  return (firstWord ?? 'TKT').slice(0, 6);
+}
+
 /** A working org in one transaction: the org, its admin agent, a secret key and a widget key. */
 export async function createOrg(db: Kysely<Database>, input: NewOrg): Promise<CreatedOrg> {
   return db.transaction().execute(async (trx) => {
     const now = Date.now();
-    const org = { id: newId('org', now), name: input.name, created_at: now, updated_at: now };
+    const org = {
+      id: newId('org', now),
+      name: input.name,
+      code_prefix: codePrefixFor(input.name),
+      created_at: now,
+      updated_at: now,
+    };
     await q.insertOrg(trx, org);
     const admin = await addAgent(trx, {
       orgId: org.id,
@@ -72,4 +90,73 @@ export async function requireOrg(db: Kysely<Database>, id: string): Promise<OrgV
     createdAt: isoTime(org.created_at),
     updatedAt: isoTime(org.updated_at),
   };
+}
+
+function settingsView(row: Selectable<OrgsTable>): OrgSettingsView {
+  return {
+    id: row.id,
+    name: row.name,
+    codePrefix: row.code_prefix,
+    defaultRateLimit: row.default_rate_limit,
+    timeZone: row.time_zone,
+    createdAt: isoTime(row.created_at),
+    updatedAt: isoTime(row.updated_at),
+  };
+}
+
+/** The canonical name of an IANA time zone ("europe/paris" → "Europe/Paris"), or undefined if unknown. */
+function canonicalTimeZone(name: string): string | undefined {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The caller's organization and its settings; every caller may read them. */
+export async function getOrgSettings(db: Kysely<Database>, caller: Caller): Promise<OrgSettingsView> {
+  const row = await q.findOrg(db, caller.orgId);
+  if (!row) throw notFound(`Organization ${caller.orgId} not found`);
+  return settingsView(row);
+}
+
+export async function updateOrgSettings(
+  db: Kysely<Database>,
+  caller: Caller,
+  input: UpdateOrgBody,
+): Promise<OrgSettingsView> {
+  requireAdmin(caller, 'change organization settings');
+  let timeZone: string | undefined;
+  if (input.timeZone !== undefined) {
+    timeZone = canonicalTimeZone(input.timeZone.trim());
+    if (!timeZone) throw invalidField('timeZone', `"${input.timeZone}" is not an IANA time zone`);
+  }
+  return db.transaction().execute(async (trx) => {
+    const current = await q.lockOrg(trx, caller.orgId);
+    if (!current) throw notFound(`Organization ${caller.orgId} not found`);
+    const before = settingsView(current);
+    const wanted: Partial<OrgSettingsView> = {
+      ...(input.name !== undefined && { name: input.name.trim() }),
+      ...(input.codePrefix !== undefined && { codePrefix: input.codePrefix }),
+      ...(input.defaultRateLimit !== undefined && { defaultRateLimit: input.defaultRateLimit }),
+      ...(timeZone !== undefined && { timeZone }),
+    };
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    for (const [field, to] of Object.entries(wanted)) {
+      const from = before[field as keyof OrgSettingsView];
+      if (from !== to) changes[field] = { from, to };
+    }
+    if (Object.keys(changes).length === 0) return before;
+    const now = Math.max(Date.now(), current.updated_at + 1);
+    const after = { ...before, ...wanted, updatedAt: isoTime(now) };
+    await q.updateOrg(trx, caller.orgId, {
+      name: after.name,
+      code_prefix: after.codePrefix,
+      default_rate_limit: after.defaultRateLimit,
+      time_zone: after.timeZone,
+      updated_at: now,
+    });
+    await recordEvent(trx, caller, caller.orgId, 'org.updated', caller.orgId, { org: after, changes });
+    return after;
+  });
 }

@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
-import type { Database, TicketChannel, TicketStatus, TicketsTable } from '../../db/schema.js';
+import type { Database, TicketChannel, TicketPriority, TicketStatus, TicketsTable } from '../../db/schema.js';
 import { forUpdate } from '../../db/locking.js';
+import { matchingRefs } from '../../db/search.js';
 import type { TicketSort } from './tickets.schemas.js';
 
 export interface TicketFilters {
@@ -9,16 +10,42 @@ export interface TicketFilters {
   /** An agent id, or null for unassigned tickets. */
   assignedTo?: string | null | undefined;
   tag?: string | undefined;
+  priority?: TicketPriority | undefined;
+  customerId?: string | undefined;
+  createdAfter?: number | undefined;
+  createdBefore?: number | undefined;
+  updatedAfter?: number | undefined;
+  /** Full-text words over subject, messages and customer name/email. */
+  search?: string | undefined;
 }
 
-/** A ticket with its customer's fields, as the list and detail views need them. */
+/** How a request names a ticket: its id, or its human code (prefix + per-org number). */
+export type TicketRef = { id: string } | { prefix: string; number: number };
+
+const CODE = /^([A-Za-z0-9]{1,10})-(\d{1,15})$/;
+const PLAUSIBLE_ID = /^[a-z]{2,6}_[0-9a-z]{1,40}$/;
+
+/** Parses `tkt_…` or `ACME-42`; anything else names no ticket. */
+export function parseTicketRef(ref: string): TicketRef | undefined {
+  const code = CODE.exec(ref);
+  if (code) return { prefix: code[1]!.toUpperCase(), number: Number(code[2]) };
+  return PLAUSIBLE_ID.test(ref) ? { id: ref } : undefined;
+}
+
+/** A ticket with its customer's fields and its org's code prefix, as the API shows it. */
 export interface TicketRow {
   id: string;
   org_id: string;
+  number: number | null;
+  code_prefix: string;
   status: TicketStatus;
+  priority: TicketPriority;
   channel: TicketChannel;
   subject: string;
   assigned_to: string | null;
+  custom_fields: string;
+  merged_into: string | null;
+  time_spent_minutes: number;
   created_at: number;
   updated_at: number;
   customer_id: string;
@@ -30,10 +57,16 @@ export interface TicketRow {
 const TICKET_COLUMNS = [
   't.id',
   't.org_id',
+  't.number',
+  'o.code_prefix',
   't.status',
+  't.priority',
   't.channel',
   't.subject',
   't.assigned_to',
+  't.custom_fields',
+  't.merged_into',
+  't.time_spent_minutes',
   't.created_at',
   't.updated_at',
   'c.id as customer_id',
@@ -42,12 +75,19 @@ const TICKET_COLUMNS = [
   'c.user_id as customer_user_id',
 ] as const;
 
+export const PRIORITY_RANK: Record<TicketPriority, number> = { low: 1, normal: 2, high: 3, urgent: 4 };
+
 /**
  * Tickets matching `filters`. A tag filter starts from `ticket_tags`, whose index holds the
  * ticket's id and updated_at, so both sort orders walk an index instead of sorting.
  */
 function matching(db: Kysely<Database>, orgId: string, filters: TicketFilters) {
-  let query = db.selectFrom('tickets as t').where('t.org_id', '=', orgId);
+  let query = db
+    .selectFrom('tickets as t')
+    .$if(filters.search !== undefined, (q) =>
+      q.innerJoin(matchingRefs(db, orgId, 'ticket', filters.search ?? '').as('s'), 's.ref_id', 't.id'),
+    )
+    .where('t.org_id', '=', orgId);
   if (filters.tag !== undefined) {
     query = query
       .innerJoin('ticket_tags as tt', 'tt.ticket_id', 't.id')
@@ -58,14 +98,28 @@ function matching(db: Kysely<Database>, orgId: string, filters: TicketFilters) {
   if (filters.channel !== undefined) query = query.where('t.channel', '=', filters.channel);
   if (filters.assignedTo === null) query = query.where('t.assigned_to', 'is', null);
   else if (filters.assignedTo !== undefined) query = query.where('t.assigned_to', '=', filters.assignedTo);
+  if (filters.priority !== undefined)
+    query = query.where('t.priority_rank', '=', PRIORITY_RANK[filters.priority]);
+  if (filters.customerId !== undefined) query = query.where('t.customer_id', '=', filters.customerId);
+  if (filters.createdAfter !== undefined) query = query.where('t.created_at', '>', filters.createdAfter);
+  if (filters.createdBefore !== undefined) query = query.where('t.created_at', '<', filters.createdBefore);
+  if (filters.updatedAfter !== undefined) query = query.where('t.updated_at', '>', filters.updatedAfter);
   return query;
 }
 
-/** Matching tickets with their customer's fields, as the API shows them. */
+/** Matching tickets with their customer's fields and their org's code prefix. */
 function withCustomers(db: Kysely<Database>, orgId: string, filters: TicketFilters) {
   return matching(db, orgId, filters)
     .innerJoin('customers as c', 'c.id', 't.customer_id')
+    .innerJoin('orgs as o', 'o.id', 't.org_id')
     .select(TICKET_COLUMNS);
+}
+
+/** Where a keyset page starts: the sort key of the last ticket of the previous page. */
+export interface TicketCursor {
+  id: string;
+  updatedAt: number;
+  priorityRank: number;
 }
 
 export function listTickets(
@@ -75,22 +129,47 @@ export function listTickets(
   sort: TicketSort,
   limit: number,
   offset: number,
+  after?: TicketCursor,
 ): Promise<TicketRow[]> {
   // With a tag filter, order by ticket_tags' copies so the (org, tag, …) index supplies the order.
-  const source =
-    filters.tag !== undefined
-      ? { id: 'tt.ticket_id', updated: 'tt.ticket_updated_at' }
-      : { id: 't.id', updated: 't.updated_at' };
+  const tagged = filters.tag !== undefined;
+  const id = sql.ref<string>(tagged ? 'tt.ticket_id' : 't.id');
+  const updated = sql.ref<number>(tagged ? 'tt.ticket_updated_at' : 't.updated_at');
   let query = withCustomers(db, orgId, filters);
   switch (sort) {
     case 'created_asc':
-      query = query.orderBy(sql.ref(source.id), 'asc');
+      if (after) query = query.where(id, '>', after.id);
+      query = query.orderBy(id, 'asc');
       break;
     case 'created_desc':
-      query = query.orderBy(sql.ref(source.id), 'desc');
+      if (after) query = query.where(id, '<', after.id);
+      query = query.orderBy(id, 'desc');
       break;
     case 'updated_desc':
-      query = query.orderBy(sql.ref(source.updated), 'desc').orderBy(sql.ref(source.id), 'desc');
+      if (after) {
+        query = query.where((eb) =>
+          eb.or([
+            eb(updated, '<', after.updatedAt),
+            eb.and([eb(updated, '=', after.updatedAt), eb(id, '<', after.id)]),
+          ]),
+        );
+      }
+      query = query.orderBy(updated, 'desc').orderBy(id, 'desc');
+      break;
+    case 'relevance':
+      // Best match first (rank ascending); ties newest first. Search results page by offset only.
+      query = query.orderBy(sql.ref('s.rank'), 'asc').orderBy('t.id', 'desc');
+      break;
+    case 'priority_desc':
+      if (after) {
+        query = query.where((eb) =>
+          eb.or([
+            eb('t.priority_rank', '<', after.priorityRank),
+            eb.and([eb('t.priority_rank', '=', after.priorityRank), eb('t.id', '<', after.id)]),
+          ]),
+        );
+      }
+      query = query.orderBy('t.priority_rank', 'desc').orderBy('t.id', 'desc');
       break;
   }
   return query.limit(limit).offset(offset).execute();
@@ -101,6 +180,17 @@ export async function countTickets(
   orgId: string,
   filters: TicketFilters,
 ): Promise<number> {
+  const onlyTag = Object.entries(filters).every(([key, value]) => key === 'tag' || value === undefined);
+  if (filters.tag !== undefined && onlyTag) {
+    // A tag alone is counted from ticket_tags' covering (org_id, tag, …) index, without visiting tickets.
+    const row = await db
+      .selectFrom('ticket_tags')
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .where('org_id', '=', orgId)
+      .where('tag', '=', filters.tag)
+      .executeTakeFirstOrThrow();
+    return Number(row.total);
+  }
   // No customer join: every ticket has exactly one customer, so it can't change the count.
   const row = await matching(db, orgId, filters)
     .select((eb) => eb.fn.countAll<number>().as('total'))
@@ -108,16 +198,46 @@ export async function countTickets(
   return Number(row.total);
 }
 
-export function findTicket(db: Kysely<Database>, orgId: string, id: string): Promise<TicketRow | undefined> {
-  return withCustomers(db, orgId, {}).where('t.id', '=', id).executeTakeFirst();
+export function findTicket(
+  db: Kysely<Database>,
+  orgId: string,
+  ref: TicketRef,
+): Promise<TicketRow | undefined> {
+  const query = withCustomers(db, orgId, {});
+  return (
+    'id' in ref
+      ? query.where('t.id', '=', ref.id)
+      : query.where('t.number', '=', ref.number).where('o.code_prefix', '=', ref.prefix)
+  ).executeTakeFirst();
 }
 
 /** The ticket's bare row, locked for the rest of the transaction where the dialect needs it. */
-export function lockTicket(db: Kysely<Database>, orgId: string, id: string) {
-  return forUpdate(
-    db as Kysely<unknown>,
-    db.selectFrom('tickets').selectAll().where('org_id', '=', orgId).where('id', '=', id),
-  ).executeTakeFirst();
+export function lockTicket(db: Kysely<Database>, orgId: string, ref: TicketRef) {
+  let query = db.selectFrom('tickets').selectAll('tickets').where('tickets.org_id', '=', orgId);
+  query =
+    'id' in ref
+      ? query.where('tickets.id', '=', ref.id)
+      : query
+          .where('tickets.number', '=', ref.number)
+          .where((eb) =>
+            eb.exists(
+              eb
+                .selectFrom('orgs')
+                .select('orgs.id')
+                .where('orgs.id', '=', orgId)
+                .where('orgs.code_prefix', '=', ref.prefix),
+            ),
+          );
+  return forUpdate(db as Kysely<unknown>, query).executeTakeFirst();
+}
+
+export function cursorOf(db: Kysely<Database>, orgId: string, id: string) {
+  return db
+    .selectFrom('tickets')
+    .select(['id', 'updated_at', 'priority_rank'])
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 export function insertTicket(db: Kysely<Database>, row: Insertable<TicketsTable>) {
@@ -131,6 +251,10 @@ export function updateTicket(
   changes: Updateable<TicketsTable>,
 ) {
   return db.updateTable('tickets').set(changes).where('org_id', '=', orgId).where('id', '=', id).execute();
+}
+
+export function deleteTicket(db: Kysely<Database>, orgId: string, id: string) {
+  return db.deleteFrom('tickets').where('org_id', '=', orgId).where('id', '=', id).execute();
 }
 
 export function tagsOf(db: Kysely<Database>, orgId: string, ticketIds: string[]) {
@@ -187,16 +311,11 @@ export function countByCustomer(db: Kysely<Database>, orgId: string, customerIds
     .execute();
 }
 
-export function moveCustomerTickets(
-  db: Kysely<Database>,
-  orgId: string,
-  fromId: string,
-  toId: string,
-  at: number,
-) {
+/** Not ticket activity: the tickets' updatedAt stays as it was. */
+export function moveCustomerTickets(db: Kysely<Database>, orgId: string, fromId: string, toId: string) {
   return db
     .updateTable('tickets')
-    .set({ customer_id: toId, updated_at: at })
+    .set({ customer_id: toId })
     .where('org_id', '=', orgId)
     .where('customer_id', '=', fromId)
     .execute();
@@ -208,5 +327,15 @@ export function addTimeSpent(db: Kysely<Database>, orgId: string, ticketId: stri
     .set((eb) => ({ time_spent_minutes: eb('time_spent_minutes', '+', minutes) }))
     .where('org_id', '=', orgId)
     .where('id', '=', ticketId)
+    .execute();
+}
+
+/** Re-parents a merged ticket's messages onto the ticket it was merged into. */
+export function moveMessages(db: Kysely<Database>, orgId: string, fromTicketId: string, toTicketId: string) {
+  return db
+    .updateTable('messages')
+    .set({ ticket_id: toTicketId })
+    .where('org_id', '=', orgId)
+    .where('ticket_id', '=', fromTicketId)
     .execute();
 }

@@ -3,8 +3,16 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { errorResponses } from '../../http/errors.js';
 import type { ModuleRoutes } from '../../http/module.js';
+import { NoContent } from '../../http/schema-helpers.js';
+import { mergeTickets } from './tickets.merge.js';
 import * as service from './tickets.service.js';
-import { CreateTicketBody, ListTicketsQuery, TicketParams, UpdateTicketBody } from './tickets.schemas.js';
+import {
+  CreateTicketBody,
+  ListTicketsQuery,
+  MergeTicketBody,
+  TicketParams,
+  UpdateTicketBody,
+} from './tickets.schemas.js';
 
 const tags = ['Tickets'];
 
@@ -74,5 +82,40 @@ export const ticketRoutes: ModuleRoutes = ({ db }) =>
         },
       },
       async (request) => service.updateTicket(db, request.caller, request.params.id, request.body),
+    );
+
+    app.delete(
+      '/tickets/:id',
+      {
+        schema: {
+          tags,
+          operationId: 'deleteTicket',
+          summary: 'Delete ticket',
+          description: 'Deletes the ticket with its messages, tags and time entries.',
+          params: TicketParams,
+          response: { 204: NoContent, ...errorResponses(401, 403, 404, 429) },
+        },
+      },
+      async (request, reply) => {
+        await service.deleteTicket(db, request.caller, request.params.id);
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.post(
+      '/tickets/:id/merge',
+      {
+        schema: {
+          tags,
+          operationId: 'mergeTicket',
+          summary: 'Merge a ticket into this one',
+          description:
+            'Moves the source ticket’s messages and tags into this ticket; the source is resolved with mergedInto pointing here. Returns this ticket.',
+          params: TicketParams,
+          body: MergeTicketBody,
+          response: { 200: Type.Ref('Ticket'), ...errorResponses(400, 401, 403, 404, 429) },
+        },
+      },
+      async (request) => mergeTickets(db, request.caller, request.params.id, request.body.sourceId),
     );
   };

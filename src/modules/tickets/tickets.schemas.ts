@@ -1,10 +1,18 @@
 import { Type, type Static } from 'typebox';
+import { CursorParams, ListMeta, PageParams } from '../../http/pagination.js';
 import { NonBlank, Nullable, StringEnum, Timestamp } from '../../http/schema-helpers.js';
 import type { MessageView } from '../messages/messages.schemas.js';
 
 export const TICKET_STATUSES = ['open', 'resolved', 'pending'] as const;
 export const TICKET_CHANNELS = ['widget', 'email', 'telegram', 'api'] as const;
-export const TICKET_SORTS = ['created_asc', 'created_desc', 'updated_desc'] as const;
+export const TICKET_SORTS = [
+  'created_asc',
+  'created_desc',
+  'updated_desc',
+  'priority_desc',
+  'relevance',
+] as const;
+export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type TicketSort = (typeof TICKET_SORTS)[number];
 
 export const MAX_TAGS = 50;
@@ -28,10 +36,29 @@ export const TicketCustomer = Type.Object({
   ),
 });
 
+/** The org's own fields: string keys with scalar values. */
+export const CustomFields = Type.Record(
+  Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }),
+  Type.Union([Type.String({ maxLength: 1000 }), Type.Number(), Type.Boolean(), Type.Null()]),
+  {
+    maxProperties: 50,
+    additionalProperties: false,
+    description:
+      'Your own fields (up to 50; keys of letters, digits, _ . -). On PATCH, keys are merged and a null value removes a key.',
+    examples: [{ plan: 'pro', seats: 12 }],
+  },
+);
+
 const ticketProperties = {
   id: Type.String({ examples: ['tkt_01hsxq3f8m2v9k4c7b6n5p0r1t'] }),
   orgId: Type.String({ examples: ['org_01hsxq1a2b3c4d5e6f7g8h9j0k'] }),
+  number: Type.Integer({ description: 'Sequential per organization.', examples: [42] }),
+  code: Type.String({
+    description: 'Human reference, accepted wherever a ticket id is.',
+    examples: ['ACME-42'],
+  }),
   status: StringEnum(TICKET_STATUSES),
+  priority: StringEnum(TICKET_PRIORITIES),
   channel: StringEnum(TICKET_CHANNELS),
   subject: Type.String({ examples: ["Can't log into my account"] }),
   createdAt: Timestamp,
@@ -42,6 +69,9 @@ const ticketProperties = {
     examples: ['agent_01hsxq…'],
   }),
   tags: Type.Array(Type.String(), { examples: [['billing', 'urgent']] }),
+  customFields: Type.Record(Type.String(), Type.Unknown()),
+  mergedInto: Nullable(Type.String(), { description: 'Set when this ticket was merged into another.' }),
+  timeSpentMinutes: Type.Integer({ description: 'Sum of the ticket’s time entries.' }),
 };
 
 export const Ticket = Type.Object(ticketProperties, { $id: 'Ticket' });
@@ -56,13 +86,13 @@ export type TicketWithMessagesView = TicketView & { messages: MessageView[] };
 export const TicketList = Type.Object(
   {
     data: Type.Array(Type.Ref('Ticket')),
-    meta: Type.Object({
-      total: Type.Integer({ examples: [142] }),
-      page: Type.Integer({ examples: [1] }),
-      perPage: Type.Integer({ examples: [25] }),
-    }),
+    meta: ListMeta,
   },
-  { $id: 'TicketList' },
+  {
+    $id: 'TicketList',
+    description:
+      'Page paging: meta is {total, page, perPage}. Cursor paging (limit/startingAfter): meta is {limit, nextCursor}.',
+  },
 );
 
 export const ListTicketsQuery = Type.Object(
@@ -79,20 +109,43 @@ export const ListTicketsQuery = Type.Object(
     tag: Type.Optional(
       Type.String({ minLength: 1, maxLength: 64, description: 'Only tickets with this tag.' }),
     ),
-    page: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 1, description: 'Page number, from 1.' }),
-    per_page: Type.Integer({
-      minimum: 1,
-      maximum: 100,
-      default: 25,
-      description: 'Results per page, 1–100.',
-    }),
-    sort: StringEnum(TICKET_SORTS, { default: 'created_desc', description: 'Sort order.' }),
+    priority: Type.Optional(StringEnum(TICKET_PRIORITIES, { description: 'Filter by priority.' })),
+    customerId: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, description: 'Only this customer’s tickets.' }),
+    ),
+    createdAfter: Type.Optional(
+      Type.String({ format: 'date-time', description: 'Created strictly after this instant.' }),
+    ),
+    createdBefore: Type.Optional(
+      Type.String({ format: 'date-time', description: 'Created strictly before this instant.' }),
+    ),
+    updatedAfter: Type.Optional(
+      Type.String({ format: 'date-time', description: 'Updated strictly after this instant.' }),
+    ),
+    search: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 500,
+        description: 'Full text over subject, messages and customer name/email; ranked.',
+      }),
+    ),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Alias of search.' })),
+    ...PageParams,
+    ...CursorParams,
+    sort: Type.Optional(
+      StringEnum(TICKET_SORTS, {
+        description:
+          'Sort order. Default created_desc, or relevance (best match first) when searching; relevance needs a search and page paging.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 export type ListTicketsQuery = Static<typeof ListTicketsQuery>;
 
-export const TicketParams = Type.Object({ id: Type.String({ description: 'Ticket id (tkt_…).' }) });
+export const TicketParams = Type.Object({
+  id: Type.String({ description: 'Ticket id (tkt_…) or code (ACME-42).' }),
+});
 
 export const CreateTicketBody = Type.Object(
   {
@@ -113,7 +166,9 @@ export const CreateTicketBody = Type.Object(
     message: NonBlank({ maxLength: 100_000, description: "The customer's first message." }),
     tags: Type.Optional(Tags),
     status: Type.Optional(StringEnum(TICKET_STATUSES, { description: 'Defaults to open.' })),
+    priority: Type.Optional(StringEnum(TICKET_PRIORITIES, { description: 'Defaults to normal.' })),
     assignedTo: Type.Optional(Nullable(AgentId)),
+    customFields: Type.Optional(CustomFields),
   },
   {
     additionalProperties: false,
@@ -133,8 +188,11 @@ export type CreateTicketBody = Static<typeof CreateTicketBody>;
 export const UpdateTicketBody = Type.Object(
   {
     status: Type.Optional(StringEnum(TICKET_STATUSES)),
+    priority: Type.Optional(StringEnum(TICKET_PRIORITIES)),
     assignedTo: Type.Optional(Nullable(AgentId)),
     tags: Type.Optional(Tags),
+    subject: Type.Optional(NonBlank({ maxLength: 500 })),
+    customFields: Type.Optional(CustomFields),
   },
   {
     additionalProperties: false,
@@ -143,3 +201,15 @@ export const UpdateTicketBody = Type.Object(
   },
 );
 export type UpdateTicketBody = Static<typeof UpdateTicketBody>;
+
+export const MergeTicketBody = Type.Object(
+  {
+    sourceId: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description:
+        'The ticket to merge into this one: its messages move here and it is resolved with mergedInto set.',
+    }),
+  },
+  { additionalProperties: false },
+);

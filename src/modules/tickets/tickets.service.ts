@@ -1,13 +1,19 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { nextTicketNumber } from '../../db/sequences.js';
 import { agentIdOf, type Caller } from '../../http/caller.js';
 import { invalidField, notFound } from '../../http/errors.js';
-import { isoTime, newId } from '../../lib/ids.js';
+import { cursorPage, pagingOf } from '../../http/pagination.js';
+import { newId } from '../../lib/ids.js';
 import { findOrgAgent } from '../agents/agents.service.js';
 import { findOrCreateByEmail } from '../customers/customers.service.js';
-import type { MessageView } from '../messages/messages.schemas.js';
 import { recordEvent } from '../events/events.service.js';
+import type { MessageView } from '../messages/messages.schemas.js';
 import { listConversation, recordMessage } from '../messages/messages.service.js';
+import { ensureTags } from '../tags/tags.service.js';
+import { searchWords } from '../../db/search.js';
+import { recordChange, type Change } from './tickets.audit.js';
+import { reindexTicket, unindexTicket } from './tickets.search.js';
 import * as q from './tickets.queries.js';
 import type {
   CreateTicketBody,
@@ -16,50 +22,11 @@ import type {
   TicketWithMessagesView,
   UpdateTicketBody,
 } from './tickets.schemas.js';
+import { mergeCustomFields, normaliseTags, tagsByTicket, ticketView } from './tickets.views.js';
 
 export interface TicketPage {
   data: TicketView[];
-  meta: { total: number; page: number; perPage: number };
-}
-
-/** Whether a value could be a ticket reference at all; anything else names no ticket (404) without a lookup. */
-const PLAUSIBLE_ID = /^[A-Za-z0-9_-]{1,100}$/;
-
-function view(row: q.TicketRow, tags: string[]): TicketView {
-  const customer: TicketView['customer'] = {
-    id: row.customer_id,
-    name: row.customer_name,
-    email: row.customer_email,
-  };
-  if (row.customer_user_id !== null) customer.userId = row.customer_user_id;
-  return {
-    id: row.id,
-    orgId: row.org_id,
-    status: row.status,
-    channel: row.channel,
-    subject: row.subject,
-    createdAt: isoTime(row.created_at),
-    updatedAt: isoTime(row.updated_at),
-    customer,
-    assignedTo: row.assigned_to,
-    tags,
-  };
-}
-
-/** Trimmed, first occurrence kept: a tag set, in the order the caller gave it. */
-function normaliseTags(tags: string[]): string[] {
-  return [...new Set(tags.map((t) => t.trim()))];
-}
-
-async function tagsByTicket(
-  db: Kysely<Database>,
-  orgId: string,
-  ids: string[],
-): Promise<Map<string, string[]>> {
-  const byTicket = new Map<string, string[]>(ids.map((id) => [id, []]));
-  if (ids.length === 0) return byTicket;
-  for (const row of await q.tagsOf(db, orgId, ids)) byTicket.get(row.ticket_id)?.push(row.tag);
-  return byTicket;
+  meta: { total?: number; page?: number; perPage?: number; limit?: number; nextCursor?: string | null };
 }
 
 /** An agent who can take tickets: a member of the org and not deactivated. */
@@ -69,23 +36,31 @@ async function requireAssignableAgent(db: Kysely<Database>, orgId: string, agent
   if (!agent.active) throw invalidField('assignedTo', `agent "${agentId}" is deactivated`);
 }
 
-async function readTicket(db: Kysely<Database>, orgId: string, id: string): Promise<TicketView> {
-  const row = PLAUSIBLE_ID.test(id) ? await q.findTicket(db, orgId, id) : undefined;
-  if (!row) throw notFound(`Ticket ${id} not found`);
-  return view(row, (await tagsByTicket(db, orgId, [id])).get(id) ?? []);
+/** The ticket `ref` (an id or a code such as ACME-42) names, as the API shows it, or a 404. */
+export async function readTicket(db: Kysely<Database>, orgId: string, ref: string): Promise<TicketView> {
+  const parsed = q.parseTicketRef(ref);
+  const row = parsed ? await q.findTicket(db, orgId, parsed) : undefined;
+  if (!row) throw notFound(`Ticket ${ref} not found`);
+  return ticketView(row, (await tagsByTicket(db, orgId, [row.id])).get(row.id) ?? []);
 }
 
-async function lockTicket(db: Kysely<Database>, orgId: string, id: string) {
-  const row = PLAUSIBLE_ID.test(id) ? await q.lockTicket(db, orgId, id) : undefined;
-  if (!row) throw notFound(`Ticket ${id} not found`);
+/** The ticket's row, locked for the caller's transaction, or a 404. */
+export async function lockTicket(db: Kysely<Database>, orgId: string, ref: string) {
+  const parsed = q.parseTicketRef(ref);
+  const row = parsed ? await q.lockTicket(db, orgId, parsed) : undefined;
+  if (!row) throw notFound(`Ticket ${ref} not found`);
   return row;
 }
 
-export async function listTickets(
+function instant(value: string | undefined): number | undefined {
+  return value === undefined ? undefined : Date.parse(value);
+}
+
+async function filtersOf(
   db: Kysely<Database>,
   caller: Caller,
   query: ListTicketsQuery,
-): Promise<TicketPage> {
+): Promise<q.TicketFilters> {
   let assignedTo: string | null | undefined;
   if (query.assignedTo === 'unassigned') assignedTo = null;
   else if (query.assignedTo !== undefined) {
@@ -94,30 +69,86 @@ export async function listTickets(
     }
     assignedTo = query.assignedTo;
   }
-  const filters = { status: query.status, channel: query.channel, assignedTo, tag: query.tag };
-  const offset = (query.page - 1) * query.per_page;
+  return {
+    status: query.status,
+    channel: query.channel,
+    assignedTo,
+    tag: query.tag,
+    priority: query.priority,
+    customerId: query.customerId,
+    createdAfter: instant(query.createdAfter),
+    createdBefore: instant(query.createdBefore),
+    updatedAfter: instant(query.updatedAfter),
+    search: searchTextOf(query),
+  };
+}
+
+/** `search` or its alias `q` (not both, unless equal); text without any word is a 400. */
+function searchTextOf(query: ListTicketsQuery): string | undefined {
+  if (query.search !== undefined && query.q !== undefined && query.search !== query.q) {
+    throw invalidField('q', 'is an alias of search: send one of them');
+  }
+  const text = query.search ?? query.q;
+  if (text === undefined) return undefined;
+  if (searchWords(text).length === 0)
+    throw invalidField(query.search !== undefined ? 'search' : 'q', 'must contain a word');
+  return text;
+}
+
+export async function listTickets(
+  db: Kysely<Database>,
+  caller: Caller,
+  query: ListTicketsQuery,
+): Promise<TicketPage> {
+  const filters = await filtersOf(db, caller, query);
+  const sort = query.sort ?? (filters.search !== undefined ? 'relevance' : 'created_desc');
+  if (sort === 'relevance' && filters.search === undefined)
+    throw invalidField('sort', 'relevance needs a search');
+  const paging = pagingOf(query);
+  if (paging.mode === 'cursor') {
+    if (sort === 'relevance') {
+      throw invalidField(
+        'limit',
+        'search results ranked by relevance page with page/per_page; or pass another sort',
+      );
+    }
+    let after: q.TicketCursor | undefined;
+    if (paging.startingAfter !== undefined) {
+      const start = await q.cursorOf(db, caller.orgId, paging.startingAfter);
+      if (!start) throw invalidField('startingAfter', 'names no ticket of this organization');
+      after = { id: start.id, updatedAt: start.updated_at, priorityRank: start.priority_rank };
+    }
+    const rows = await q.listTickets(db, caller.orgId, filters, sort, paging.limit + 1, 0, after);
+    const { items, nextCursor } = cursorPage(rows, paging.limit);
+    return { data: await views(db, caller.orgId, items), meta: { limit: paging.limit, nextCursor } };
+  }
+  const offset = (paging.page - 1) * paging.perPage;
   const [rows, total] = await Promise.all([
-    q.listTickets(db, caller.orgId, filters, query.sort, query.per_page, offset),
+    q.listTickets(db, caller.orgId, filters, sort, paging.perPage, offset),
     q.countTickets(db, caller.orgId, filters),
   ]);
+  return {
+    data: await views(db, caller.orgId, rows),
+    meta: { total, page: paging.page, perPage: paging.perPage },
+  };
+}
+
+async function views(db: Kysely<Database>, orgId: string, rows: q.TicketRow[]): Promise<TicketView[]> {
   const tags = await tagsByTicket(
     db,
-    caller.orgId,
+    orgId,
     rows.map((r) => r.id),
   );
-  return {
-    data: rows.map((row) => view(row, tags.get(row.id) ?? [])),
-    meta: { total, page: query.page, perPage: query.per_page },
-  };
+  return rows.map((row) => ticketView(row, tags.get(row.id) ?? []));
 }
 
 export async function getTicket(
   db: Kysely<Database>,
   caller: Caller,
-  id: string,
+  ref: string,
 ): Promise<TicketWithMessagesView> {
-  const ticket = await readTicket(db, caller.orgId, id);
-  return { ...ticket, messages: await listConversation(db, caller.orgId, id) };
+  const ticket = await readTicket(db, caller.orgId, ref);
+  return { ...ticket, messages: await listConversation(db, caller.orgId, ticket.id) };
 }
 
 /** A ticket on the API channel: its customer (found by email or created), tags and first message. */
@@ -130,20 +161,27 @@ export async function createTicket(
   return db.transaction().execute(async (trx) => {
     if (input.assignedTo) await requireAssignableAgent(trx, caller.orgId, input.assignedTo);
     const customer = await findOrCreateByEmail(trx, caller.orgId, input.customer);
+    const number = await nextTicketNumber(db, trx, caller.orgId);
     const now = Date.now();
+    const priority = input.priority ?? 'normal';
     const row = {
       id: newId('tkt', now),
       org_id: caller.orgId,
+      number,
       status: input.status ?? 'open',
+      priority,
+      priority_rank: q.PRIORITY_RANK[priority],
       channel: 'api' as const,
       subject: input.subject.trim(),
       customer_id: customer.id,
       assigned_to: input.assignedTo ?? null,
+      custom_fields: JSON.stringify(mergeCustomFields({}, input.customFields ?? {})),
       created_at: now,
       updated_at: now,
     };
     await q.insertTicket(trx, row);
     await q.replaceTags(trx, caller.orgId, row.id, tags, now);
+    await ensureTags(trx, caller, tags);
     const message = await recordMessage(trx, {
       orgId: caller.orgId,
       ticketId: row.id,
@@ -152,77 +190,50 @@ export async function createTicket(
       authorName: customer.name,
       at: now,
     });
-    const ticket = view(
-      {
-        ...row,
-        customer_id: customer.id,
-        customer_name: customer.name,
-        customer_email: customer.email,
-        customer_user_id: customer.user_id,
-      },
-      tags,
-    );
+    await reindexTicket(trx, caller.orgId, row.id);
+    const ticket = await readTicket(trx, caller.orgId, row.id);
     await recordEvent(trx, caller, caller.orgId, 'ticket.created', ticket.id, { ticket });
     await recordEvent(trx, caller, caller.orgId, 'message.created', message.id, { ticket, message });
     return ticket;
   });
 }
 
-type Change = NonNullable<MessageView['change']>;
-
-const CHANGE_TEXT: Record<Change['field'], string> = {
-  status: 'status',
-  assignedTo: 'assignee',
-  tags: 'tags',
-  priority: 'priority',
-};
-
-function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return 'none';
-  if (Array.isArray(value)) return value.length ? value.join(', ') : 'none';
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
-/** A system message on the ticket's thread: the audit trail of who changed what, from → to. */
-async function recordChange(
-  db: Kysely<Database>,
-  caller: Caller,
-  ticketId: string,
-  change: Omit<Change, 'by'>,
-  at: number,
-): Promise<void> {
-  await recordMessage(db, {
-    orgId: caller.orgId,
-    ticketId,
-    role: 'system',
-    text: `${caller.name} changed ${CHANGE_TEXT[change.field]} from ${describeValue(change.from)} to ${describeValue(change.to)}`,
-    authorName: caller.name,
-    agentId: agentIdOf(caller),
-    apiKeyId: caller.actorType === 'api_key' ? caller.actorId : null,
-    change: { ...change, by: { type: caller.actorType, id: caller.actorId, name: caller.name } },
-    at,
-  });
-}
-
-/** Changes status, assignee and/or the tag set; updatedAt moves only when something changed. */
+/** Partial update; each change leaves a system message, and updatedAt moves only when something changed. */
 export async function updateTicket(
   db: Kysely<Database>,
   caller: Caller,
-  id: string,
+  ref: string,
   input: UpdateTicketBody,
 ): Promise<TicketView> {
   return db.transaction().execute(async (trx) => {
-    const current = await lockTicket(trx, caller.orgId, id);
-    const changes: { status?: typeof current.status; assigned_to?: string | null } = {};
-    const recorded: Array<Omit<Change, 'by'>> = [];
+    const current = await lockTicket(trx, caller.orgId, ref);
+    const id = current.id;
+    const changes: Parameters<typeof q.updateTicket>[3] = {};
+    const recorded: Change[] = [];
     if (input.status !== undefined && input.status !== current.status) {
       changes.status = input.status;
       recorded.push({ field: 'status', from: current.status, to: input.status });
+    }
+    if (input.priority !== undefined && input.priority !== current.priority) {
+      changes.priority = input.priority;
+      changes.priority_rank = q.PRIORITY_RANK[input.priority];
+      recorded.push({ field: 'priority', from: current.priority, to: input.priority });
     }
     if (input.assignedTo !== undefined && input.assignedTo !== current.assigned_to) {
       if (input.assignedTo !== null) await requireAssignableAgent(trx, caller.orgId, input.assignedTo);
       changes.assigned_to = input.assignedTo;
       recorded.push({ field: 'assignedTo', from: current.assigned_to, to: input.assignedTo });
+    }
+    if (input.subject !== undefined && input.subject.trim() !== current.subject) {
+      changes.subject = input.subject.trim();
+      recorded.push({ field: 'subject', from: current.subject, to: changes.subject });
+    }
+    if (input.customFields !== undefined) {
+      const before = current.custom_fields;
+      const after = JSON.stringify(
+        mergeCustomFields(JSON.parse(before) as Record<string, unknown>, input.customFields),
+      );
+      if (after !== before) changes.custom_fields = after;
     }
     let tags: string[] | undefined;
     if (input.tags !== undefined) {
@@ -233,45 +244,63 @@ export async function updateTicket(
         recorded.push({ field: 'tags', from: existing, to: wanted });
       }
     }
-    if (recorded.length === 0) return readTicket(trx, caller.orgId, id);
+    if (Object.keys(changes).length === 0 && tags === undefined) return readTicket(trx, caller.orgId, id);
 
     const now = Math.max(Date.now(), current.updated_at + 1);
     await q.updateTicket(trx, caller.orgId, id, { ...changes, updated_at: now });
-    if (tags !== undefined) await q.replaceTags(trx, caller.orgId, id, tags, now);
-    else await q.setTagsUpdatedAt(trx, caller.orgId, id, now);
+    if (tags !== undefined) {
+      await q.replaceTags(trx, caller.orgId, id, tags, now);
+      await ensureTags(trx, caller, tags);
+    } else {
+      await q.setTagsUpdatedAt(trx, caller.orgId, id, now);
+    }
     for (const change of recorded) await recordChange(trx, caller, id, change, now);
+    if (changes.subject !== undefined) await reindexTicket(trx, caller.orgId, id);
 
     const ticket = await readTicket(trx, caller.orgId, id);
-    await recordEvent(trx, caller, caller.orgId, 'ticket.updated', id, {
-      ticket,
-      changes: Object.fromEntries(recorded.map((c) => [c.field, { from: c.from, to: c.to }])),
-    });
+    const changed = Object.fromEntries(recorded.map((c) => [c.field, { from: c.from, to: c.to }]));
+    if (changes.custom_fields !== undefined) {
+      changed.customFields = { from: JSON.parse(current.custom_fields) as unknown, to: ticket.customFields };
+    }
+    await recordEvent(trx, caller, caller.orgId, 'ticket.updated', id, { ticket, changes: changed });
     return ticket;
   });
 }
 
-/** An agent reply from an API caller; the ticket's updatedAt moves with it. */
+/** Deletes a ticket with its messages, tags and time entries. */
+export async function deleteTicket(db: Kysely<Database>, caller: Caller, ref: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const ticket = await readTicket(trx, caller.orgId, ref);
+    await q.deleteTicket(trx, caller.orgId, ticket.id);
+    await unindexTicket(trx, caller.orgId, ticket.id);
+    await recordEvent(trx, caller, caller.orgId, 'ticket.deleted', ticket.id, { ticket });
+  });
+}
+
+/** An agent reply or internal note; the ticket's updatedAt moves with it. */
 export async function addAgentMessage(
   db: Kysely<Database>,
   caller: Caller,
-  ticketId: string,
-  text: string,
+  ticketRef: string,
+  input: { text: string; internal?: boolean | undefined },
 ): Promise<MessageView> {
   return db.transaction().execute(async (trx) => {
-    const ticket = await lockTicket(trx, caller.orgId, ticketId);
+    const ticket = await lockTicket(trx, caller.orgId, ticketRef);
     const now = Math.max(Date.now(), ticket.updated_at + 1);
     const message = await recordMessage(trx, {
       orgId: caller.orgId,
-      ticketId,
+      ticketId: ticket.id,
       role: 'agent',
-      text,
+      text: input.text,
       authorName: caller.name,
       agentId: agentIdOf(caller),
       apiKeyId: caller.actorType === 'api_key' ? caller.actorId : null,
+      internal: input.internal ?? false,
       at: now,
     });
-    await q.updateTicket(trx, caller.orgId, ticketId, { updated_at: now });
-    await q.setTagsUpdatedAt(trx, caller.orgId, ticketId, now);
+    await q.updateTicket(trx, caller.orgId, ticket.id, { updated_at: now });
+    await q.setTagsUpdatedAt(trx, caller.orgId, ticket.id, now);
+    await reindexTicket(trx, caller.orgId, ticket.id);
     await recordEvent(trx, caller, caller.orgId, 'message.created', message.id, {
       ticket: { id: ticket.id, status: ticket.status, channel: ticket.channel, subject: ticket.subject },
       message,
@@ -303,7 +332,7 @@ export async function moveTicketsToCustomer(
   fromId: string,
   toId: string,
 ): Promise<void> {
-  await q.moveCustomerTickets(db, orgId, fromId, toId, Date.now());
+  await q.moveCustomerTickets(db, orgId, fromId, toId);
 }
 
 /** Keeps a ticket's timeSpentMinutes equal to the sum of its time entries; call in the entry's transaction. */

@@ -1,0 +1,118 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { errorResponses } from '../../http/errors.js';
+import type { ModuleRoutes } from '../../http/module.js';
+import {
+  Agent,
+  AgentList,
+  AgentParams,
+  CreateAgentBody,
+  ListAgentsQuery,
+  UpdateAgentBody,
+} from './agents.schemas.js';
+import * as service from './agents.service.js';
+
+const tags = ['Agents'];
+
+export const agentRoutes: ModuleRoutes = ({ db }) =>
+  async function register(instance: FastifyInstance): Promise<void> {
+    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+
+    app.get(
+      '/agents',
+      {
+        schema: {
+          tags,
+          operationId: 'listAgents',
+          summary: 'List agents',
+          description: "The organization's agents, newest first, active and deactivated.",
+          querystring: ListAgentsQuery,
+          response: { 200: AgentList, ...errorResponses(400, 401, 403, 429) },
+        },
+      },
+      async (request) => service.listAgents(db, request.caller, request.query),
+    );
+
+    app.get(
+      '/agents/:id',
+      {
+        schema: {
+          tags,
+          operationId: 'getAgent',
+          summary: 'Get agent',
+          params: AgentParams,
+          response: { 200: Agent, ...errorResponses(401, 403, 404, 429) },
+        },
+      },
+      async (request) => service.getAgent(db, request.caller, request.params.id),
+    );
+
+    app.post(
+      '/agents',
+      {
+        schema: {
+          tags,
+          operationId: 'createAgent',
+          summary: 'Add agent',
+          description:
+            'Admins only. Adds a person to the organization. If the email already has a Talki login (another organization), ' +
+            'that person is added as they are: their name and password do not change. Adding an existing member is a 409.',
+          body: CreateAgentBody,
+          response: { 201: Agent, ...errorResponses(400, 401, 403, 409, 413, 415, 429) },
+        },
+      },
+      async (request, reply) =>
+        reply.code(201).send(await service.createAgent(db, request.caller, request.body)),
+    );
+
+    app.patch(
+      '/agents/:id',
+      {
+        schema: {
+          tags,
+          operationId: 'updateAgent',
+          summary: 'Update agent',
+          description:
+            'Role: admins only, and the last active admin cannot be demoted (409). Name and password: agents change their own ' +
+            '(a new password needs `currentPassword` and ends their other sessions); admins change those of agents who belong to this organization only.',
+          params: AgentParams,
+          body: UpdateAgentBody,
+          response: { 200: Agent, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
+        },
+      },
+      async (request) =>
+        service.updateAgent(db, request.caller, request.params.id, request.body, request.sessionId),
+    );
+
+    app.post(
+      '/agents/:id/deactivate',
+      {
+        schema: {
+          tags,
+          operationId: 'deactivateAgent',
+          summary: 'Deactivate agent',
+          description:
+            'Admins only. The agent can no longer act in this organization (their requests get 403, logins skip it) nor be assigned tickets; ' +
+            'their messages and current assignments stay. The last active admin cannot be deactivated (409).',
+          params: AgentParams,
+          response: { 200: Agent, ...errorResponses(401, 403, 404, 409, 429) },
+        },
+      },
+      async (request) => service.deactivateAgent(db, request.caller, request.params.id),
+    );
+
+    app.post(
+      '/agents/:id/reactivate',
+      {
+        schema: {
+          tags,
+          operationId: 'reactivateAgent',
+          summary: 'Reactivate agent',
+          description: 'Admins only. Undoes a deactivation.',
+          params: AgentParams,
+          response: { 200: Agent, ...errorResponses(401, 403, 404, 409, 429) },
+        },
+      },
+      async (request) => service.reactivateAgent(db, request.caller, request.params.id),
+    );
+  };
