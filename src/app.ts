@@ -72,11 +72,18 @@ export interface AppDeps {
   logger?: boolean | { level: string };
 }
 
+/** Trust the `hops` nearest proxies' X-Forwarded-For entries (proxy-addr counts hops from the socket). */
+function trustProxy(hops: number) {
+  return hops === 0 ? false : (_address: string, index: number) => index < hops;
+}
+
 /** The whole HTTP app as a plugin tree. It never listens: `serve` and tests decide that. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? { level: deps.config.logLevel },
     bodyLimit: deps.config.bodyLimitBytes,
+    // Behind N proxies, the client is the Nth address from the right of X-Forwarded-For.
+    trustProxy: trustProxy(deps.config.trustProxyHops),
     ...requestIdOptions,
     frameworkErrors,
     // Unknown query parameters are reported, not dropped (see validation.ts).

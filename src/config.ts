@@ -40,6 +40,11 @@ export interface Config {
   readonly uploadMaxBytes: number;
   /** Most files one POST /v1/uploads may carry. Env `TALKI_UPLOAD_MAX_FILES`, default 10. */
   readonly uploadMaxFiles: number;
+  /**
+   * How many proxies in front of Talki to trust for X-Forwarded-For (client IPs drive the
+   * per-IP login and widget limits). Env `TALKI_TRUST_PROXY_HOPS`, default 0 (trust none).
+   */
+  readonly trustProxyHops: number;
 }
 
 export class ConfigError extends Error {}
@@ -102,5 +107,6 @@ export function loadConfig(env: Env = process.env): Config {
     loginMaxPerIp: integer(env, 'TALKI_LOGIN_MAX_PER_IP', 50, 0, 1_000_000),
     uploadMaxBytes: integer(env, 'TALKI_UPLOAD_MAX_BYTES', 25 * 1024 * 1024, 1, 1024 * 1024 * 1024),
     uploadMaxFiles: integer(env, 'TALKI_UPLOAD_MAX_FILES', 10, 1, 100),
+    trustProxyHops: integer(env, 'TALKI_TRUST_PROXY_HOPS', 0, 0, 10),
   });
 }

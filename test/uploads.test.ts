@@ -325,6 +325,44 @@ describe.each(DIALECTS)('uploads and attachments (%s)', (dialect) => {
     expect(event.data).toEqual({ upload: file });
   });
 
+  it('attaches uploads to a new message over HTTP and lists them on the ticket and thread', async () => {
+    const ticket = (await api.post('/v1/tickets', ticketBody())).json();
+    const [png, html] = await upload([
+      { bytes: PNG, name: 'shot.png' },
+      { bytes: HTML, name: 'page.html' },
+    ]);
+    const posted = await api.post(`/v1/tickets/${ticket.id}/messages`, {
+      text: 'See attached',
+      attachments: [png!.id, html!.id],
+    });
+    expect(posted.statusCode, posted.body).toBe(201);
+    expect(posted.json().attachments.map((a: { id: string }) => a.id)).toEqual([png!.id, html!.id]);
+    expect(posted.json().attachments[0]).toMatchObject({
+      name: 'shot.png',
+      contentType: 'image/png',
+      url: `/v1/uploads/${png!.id}/content`,
+    });
+
+    const shown = (await api.get(`/v1/tickets/${ticket.id}`)).json().messages.at(-1);
+    expect(shown.attachments.map((a: { name: string }) => a.name)).toEqual(['shot.png', 'page.html']);
+    const thread = (await api.get(`/v1/tickets/${ticket.id}/messages`)).json().data.at(-1);
+    expect(thread.attachments).toHaveLength(2);
+
+    // An upload goes on one message only; another org's or an unknown upload is refused, and nothing is posted.
+    const before = (await api.get(`/v1/tickets/${ticket.id}`)).json().messages.length;
+    for (const attachments of [[png!.id], ['upl_unknown'], ['not an id']]) {
+      const res = await api.post(`/v1/tickets/${ticket.id}/messages`, { text: 'again', attachments });
+      expectError(res, 400, 'BAD_REQUEST');
+    }
+    const [theirs] = await upload([{ bytes: PNG, name: 'theirs.png' }], otherKey);
+    expectError(
+      await api.post(`/v1/tickets/${ticket.id}/messages`, { text: 'x', attachments: [theirs!.id] }),
+      400,
+      'BAD_REQUEST',
+    );
+    expect((await api.get(`/v1/tickets/${ticket.id}`)).json().messages.length).toBe(before);
+  });
+
   it('attachUploads claims unattached uploads of the org for a message; attachmentsOf lists them', async () => {
     const db = t.database.db.kysely;
     const ticket = (await api.post('/v1/tickets', ticketBody())).json<{ id: string }>();

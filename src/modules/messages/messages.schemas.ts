@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { NonBlank, StringEnum, Timestamp } from '../../http/schema-helpers.js';
+import { Attachment, MAX_ATTACHMENTS } from '../uploads/uploads.schemas.js';
 
 export const Message = Type.Object(
   {
@@ -40,6 +41,9 @@ export const Message = Type.Object(
         { description: 'On system messages: what changed, from → to, and who changed it.' },
       ),
     ),
+    attachments: Type.Array(Attachment, {
+      description: 'Files on the message (POST /v1/uploads, then attachments: [uploadId]).',
+    }),
     createdAt: Timestamp,
   },
   { $id: 'Message' },
@@ -49,6 +53,12 @@ export type MessageView = Static<typeof Message>;
 export const CreateMessageBody = Type.Object(
   {
     text: NonBlank({ maxLength: 100_000 }),
+    attachments: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
+        maxItems: MAX_ATTACHMENTS,
+        description: 'Ids of uploads (POST /v1/uploads) to attach; each can be attached once.',
+      }),
+    ),
     internal: Type.Optional(
       Type.Boolean({
         description: 'An internal note: visible to agents, never delivered to the customer.',

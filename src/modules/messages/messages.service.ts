@@ -4,6 +4,7 @@ import { invalidField } from '../../http/errors.js';
 import { cursorPage } from '../../http/pagination.js';
 import { isoTime, newId } from '../../lib/ids.js';
 import type { MessageView } from './messages.schemas.js';
+import { attachmentsOf } from '../uploads/uploads.service.js';
 import * as q from './messages.queries.js';
 
 export interface NewMessage {
@@ -38,6 +39,7 @@ function view(row: MessageRecord): MessageView {
     role: row.role,
     text: row.text,
     internal: row.internal === 1,
+    attachments: [],
     createdAt: isoTime(row.created_at),
   };
   if (row.role === 'agent' && row.author_name !== null) message.agentName = row.author_name;
@@ -74,7 +76,27 @@ export async function listConversation(
   orgId: string,
   ticketId: string,
 ): Promise<MessageView[]> {
-  return (await q.messagesOf(db, orgId, ticketId, { withSystem: false })).map(view);
+  return withAttachments(
+    db,
+    orgId,
+    (await q.messagesOf(db, orgId, ticketId, { withSystem: false })).map(view),
+  );
+}
+
+/** Fills in each message's attachments with one query for the whole page. */
+async function withAttachments(
+  db: Kysely<Database>,
+  orgId: string,
+  messages: MessageView[],
+): Promise<MessageView[]> {
+  if (messages.length === 0) return messages;
+  const byMessage = await attachmentsOf(
+    db,
+    orgId,
+    messages.map((m) => m.id),
+  );
+  for (const message of messages) message.attachments = byMessage.get(message.id) ?? [];
+  return messages;
 }
 
 const KINDS: readonly q.MessageKind[] = ['message', 'note', 'system'];
@@ -98,7 +120,10 @@ export async function pageOfThread(
     kinds,
   });
   const { items, nextCursor } = cursorPage(rows, options.limit);
-  return { data: items.map(view), meta: { limit: options.limit, nextCursor } };
+  return {
+    data: await withAttachments(db, orgId, items.map(view)),
+    meta: { limit: options.limit, nextCursor },
+  };
 }
 
 /** The conversation's words for the search index: every message and note, oldest first. */

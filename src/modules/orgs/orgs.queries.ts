@@ -27,3 +27,7 @@ export function lockOrg(db: Kysely<Database>, id: string) {
     db.selectFrom('orgs').selectAll().where('id', '=', id),
   ).executeTakeFirst();
 }
+
+export function codePrefixOf(db: Kysely<Database>, id: string) {
+  return db.selectFrom('orgs').select('code_prefix').where('id', '=', id).executeTakeFirst();
+}

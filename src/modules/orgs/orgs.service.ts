@@ -160,3 +160,8 @@ export async function updateOrgSettings(
     return after;
   });
 }
+
+/** The prefix of the org's ticket codes (ACME in ACME-42). */
+export async function ticketCodePrefix(db: Kysely<Database>, orgId: string): Promise<string> {
+  return (await q.codePrefixOf(db, orgId))?.code_prefix ?? 'TKT';
+}

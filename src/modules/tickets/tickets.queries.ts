@@ -32,12 +32,11 @@ export function parseTicketRef(ref: string): TicketRef | undefined {
   return PLAUSIBLE_ID.test(ref) ? { id: ref } : undefined;
 }
 
-/** A ticket with its customer's fields and its org's code prefix, as the API shows it. */
+/** A ticket with its customer's fields, as the API shows it. */
 export interface TicketRow {
   id: string;
   org_id: string;
   number: number | null;
-  code_prefix: string;
   status: TicketStatus;
   priority: TicketPriority;
   channel: TicketChannel;
@@ -58,7 +57,6 @@ const TICKET_COLUMNS = [
   't.id',
   't.org_id',
   't.number',
-  'o.code_prefix',
   't.status',
   't.priority',
   't.channel',
@@ -107,11 +105,10 @@ function matching(db: Kysely<Database>, orgId: string, filters: TicketFilters) {
   return query;
 }
 
-/** Matching tickets with their customer's fields and their org's code prefix. */
+/** Matching tickets with their customer's fields. */
 function withCustomers(db: Kysely<Database>, orgId: string, filters: TicketFilters) {
   return matching(db, orgId, filters)
     .innerJoin('customers as c', 'c.id', 't.customer_id')
-    .innerJoin('orgs as o', 'o.id', 't.org_id')
     .select(TICKET_COLUMNS);
 }
 
@@ -198,37 +195,27 @@ export async function countTickets(
   return Number(row.total);
 }
 
+/** A ticket's key within its org: its id or its number (the prefix is checked by the service). */
+export type TicketKey = { id: string } | { number: number };
+
 export function findTicket(
   db: Kysely<Database>,
   orgId: string,
-  ref: TicketRef,
+  key: TicketKey,
 ): Promise<TicketRow | undefined> {
   const query = withCustomers(db, orgId, {});
   return (
-    'id' in ref
-      ? query.where('t.id', '=', ref.id)
-      : query.where('t.number', '=', ref.number).where('o.code_prefix', '=', ref.prefix)
+    'id' in key ? query.where('t.id', '=', key.id) : query.where('t.number', '=', key.number)
   ).executeTakeFirst();
 }
 
 /** The ticket's bare row, locked for the rest of the transaction where the dialect needs it. */
-export function lockTicket(db: Kysely<Database>, orgId: string, ref: TicketRef) {
-  let query = db.selectFrom('tickets').selectAll('tickets').where('tickets.org_id', '=', orgId);
-  query =
-    'id' in ref
-      ? query.where('tickets.id', '=', ref.id)
-      : query
-          .where('tickets.number', '=', ref.number)
-          .where((eb) =>
-            eb.exists(
-              eb
-                .selectFrom('orgs')
-                .select('orgs.id')
-                .where('orgs.id', '=', orgId)
-                .where('orgs.code_prefix', '=', ref.prefix),
-            ),
-          );
-  return forUpdate(db as Kysely<unknown>, query).executeTakeFirst();
+export function lockTicket(db: Kysely<Database>, orgId: string, key: TicketKey) {
+  const query = db.selectFrom('tickets').selectAll().where('org_id', '=', orgId);
+  return forUpdate(
+    db as Kysely<unknown>,
+    'id' in key ? query.where('id', '=', key.id) : query.where('number', '=', key.number),
+  ).executeTakeFirst();
 }
 
 export function cursorOf(db: Kysely<Database>, orgId: string, id: string) {

@@ -10,7 +10,9 @@ import { findOrCreateByEmail } from '../customers/customers.service.js';
 import { recordEvent } from '../events/events.service.js';
 import type { MessageView } from '../messages/messages.schemas.js';
 import { listConversation, recordMessage } from '../messages/messages.service.js';
+import { ticketCodePrefix } from '../orgs/orgs.service.js';
 import { ensureTags } from '../tags/tags.service.js';
+import { attachUploads } from '../uploads/uploads.service.js';
 import { searchWords } from '../../db/search.js';
 import { recordChange, type Change } from './tickets.audit.js';
 import { reindexTicket, unindexTicket } from './tickets.search.js';
@@ -36,18 +38,29 @@ async function requireAssignableAgent(db: Kysely<Database>, orgId: string, agent
   if (!agent.active) throw invalidField('assignedTo', `agent "${agentId}" is deactivated`);
 }
 
+/**
+ * The key of the ticket `ref` names — an id, or a code such as ACME-42 whose prefix must be
+ * the org's — or undefined when it can name no ticket of this org.
+ */
+async function keyOf(db: Kysely<Database>, orgId: string, ref: string): Promise<q.TicketKey | undefined> {
+  const parsed = q.parseTicketRef(ref);
+  if (!parsed || 'id' in parsed) return parsed;
+  return parsed.prefix === (await ticketCodePrefix(db, orgId)) ? { number: parsed.number } : undefined;
+}
+
 /** The ticket `ref` (an id or a code such as ACME-42) names, as the API shows it, or a 404. */
 export async function readTicket(db: Kysely<Database>, orgId: string, ref: string): Promise<TicketView> {
-  const parsed = q.parseTicketRef(ref);
-  const row = parsed ? await q.findTicket(db, orgId, parsed) : undefined;
+  const key = await keyOf(db, orgId, ref);
+  const row = key ? await q.findTicket(db, orgId, key) : undefined;
   if (!row) throw notFound(`Ticket ${ref} not found`);
-  return ticketView(row, (await tagsByTicket(db, orgId, [row.id])).get(row.id) ?? []);
+  const [tags, prefix] = await Promise.all([tagsByTicket(db, orgId, [row.id]), ticketCodePrefix(db, orgId)]);
+  return ticketView(row, tags.get(row.id) ?? [], prefix);
 }
 
 /** The ticket's row, locked for the caller's transaction, or a 404. */
 export async function lockTicket(db: Kysely<Database>, orgId: string, ref: string) {
-  const parsed = q.parseTicketRef(ref);
-  const row = parsed ? await q.lockTicket(db, orgId, parsed) : undefined;
+  const key = await keyOf(db, orgId, ref);
+  const row = key ? await q.lockTicket(db, orgId, key) : undefined;
   if (!row) throw notFound(`Ticket ${ref} not found`);
   return row;
 }
@@ -134,12 +147,16 @@ export async function listTickets(
 }
 
 async function views(db: Kysely<Database>, orgId: string, rows: q.TicketRow[]): Promise<TicketView[]> {
-  const tags = await tagsByTicket(
-    db,
-    orgId,
-    rows.map((r) => r.id),
-  );
-  return rows.map((row) => ticketView(row, tags.get(row.id) ?? []));
+  if (rows.length === 0) return [];
+  const [tags, prefix] = await Promise.all([
+    tagsByTicket(
+      db,
+      orgId,
+      rows.map((r) => r.id),
+    ),
+    ticketCodePrefix(db, orgId),
+  ]);
+  return rows.map((row) => ticketView(row, tags.get(row.id) ?? [], prefix));
 }
 
 export async function getTicket(
@@ -282,7 +299,7 @@ export async function addAgentMessage(
   db: Kysely<Database>,
   caller: Caller,
   ticketRef: string,
-  input: { text: string; internal?: boolean | undefined },
+  input: { text: string; internal?: boolean | undefined; attachments?: string[] | undefined },
 ): Promise<MessageView> {
   return db.transaction().execute(async (trx) => {
     const ticket = await lockTicket(trx, caller.orgId, ticketRef);
@@ -298,6 +315,8 @@ export async function addAgentMessage(
       internal: input.internal ?? false,
       at: now,
     });
+    if (input.attachments?.length)
+      message.attachments = await attachUploads(trx, caller, message.id, input.attachments);
     await q.updateTicket(trx, caller.orgId, ticket.id, { updated_at: now });
     await q.setTagsUpdatedAt(trx, caller.orgId, ticket.id, now);
     await reindexTicket(trx, caller.orgId, ticket.id);

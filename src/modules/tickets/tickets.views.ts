@@ -5,7 +5,7 @@ import * as q from './tickets.queries.js';
 import type { TicketView } from './tickets.schemas.js';
 
 /** A ticket row as the API shows it (snake_case row → camelCase resource). */
-export function ticketView(row: q.TicketRow, tags: string[]): TicketView {
+export function ticketView(row: q.TicketRow, tags: string[], codePrefix: string): TicketView {
   const customer: TicketView['customer'] = {
     id: row.customer_id,
     name: row.customer_name,
@@ -16,7 +16,7 @@ export function ticketView(row: q.TicketRow, tags: string[]): TicketView {
     id: row.id,
     orgId: row.org_id,
     number: row.number ?? 0,
-    code: `${row.code_prefix}-${row.number ?? 0}`,
+    code: `${codePrefix}-${row.number ?? 0}`,
     status: row.status,
     priority: row.priority,
     channel: row.channel,
