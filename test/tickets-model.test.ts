@@ -42,6 +42,17 @@ describe.each(DIALECTS)('the helpdesk ticket model (%s)', (dialect) => {
     expect((await api.get(`/v1/tickets/${otherTicket.id}`)).statusCode).toBe(404);
   });
 
+  it('creates many tickets at once (more than the pool has connections) with distinct numbers', async () => {
+    const created = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        api.post('/v1/tickets', ticketBody({ customer: { email: `burst${i}@example.com` } })),
+      ),
+    );
+    expect(created.map((r) => r.statusCode)).toEqual(Array(40).fill(201));
+    const numbers = created.map((r) => r.json().number as number);
+    expect(new Set(numbers).size).toBe(40);
+  });
+
   it('keeps priority, filters and sorts by it', async () => {
     const urgent = await create({ priority: 'urgent', subject: 'Down' });
     const low = await create({ priority: 'low' });

@@ -1,23 +1,33 @@
 import { PostgresAdapter, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
-/**
- * The org's next ticket number (ACME-42's 42). On PostgreSQL the counter is bumped in its own
- * short statement, outside the ticket's transaction, so concurrent creates don't queue on the
- * org row for a whole transaction (a rolled-back create leaves a gap, as ticket numbers may).
- * SQLite has one writer anyway: bumping inside the transaction costs no extra commit.
- */
-export async function nextTicketNumber(
-  root: Kysely<Database>,
-  trx: Kysely<Database>,
-  orgId: string,
-): Promise<number> {
-  const db = root.getExecutor().adapter instanceof PostgresAdapter ? root : trx;
-  const row = await db
+function bump(db: Kysely<Database>, orgId: string): Promise<number> {
+  return db
     .updateTable('orgs')
     .set((eb) => ({ ticket_seq: eb('ticket_seq', '+', 1) }))
     .where('id', '=', orgId)
     .returning('ticket_seq')
-    .executeTakeFirstOrThrow();
-  return Number(row.ticket_seq);
+    .executeTakeFirstOrThrow()
+    .then((row) => Number(row.ticket_seq));
+}
+
+/**
+ * Reserves the org's next ticket number (ACME-42's 42). Call it before opening the ticket's
+ * transaction and call the result inside it.
+ *
+ * PostgreSQL: the counter is bumped now, in its own short statement, so concurrent creates
+ * don't queue on the org row for a whole transaction (a rolled-back create leaves a gap, as
+ * ticket numbers may). It must not run inside the transaction on another pool connection:
+ * with every connection held by a transaction waiting for one more, the pool would deadlock.
+ * SQLite: one writer anyway, so the bump happens inside the transaction at no extra commit.
+ */
+export async function reserveTicketNumber(
+  db: Kysely<Database>,
+  orgId: string,
+): Promise<(trx: Kysely<Database>) => Promise<number>> {
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    const number = await bump(db, orgId);
+    return () => Promise.resolve(number);
+  }
+  return (trx) => bump(trx, orgId);
 }

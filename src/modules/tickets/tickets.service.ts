@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { nextTicketNumber } from '../../db/sequences.js';
+import { reserveTicketNumber } from '../../db/sequences.js';
 import { agentIdOf, type Caller } from '../../http/caller.js';
 import { invalidField, notFound } from '../../http/errors.js';
 import { cursorPage, pagingOf } from '../../http/pagination.js';
@@ -175,10 +175,11 @@ export async function createTicket(
   input: CreateTicketBody,
 ): Promise<TicketView> {
   const tags = normaliseTags(input.tags ?? []);
+  const ticketNumber = await reserveTicketNumber(db, caller.orgId);
   return db.transaction().execute(async (trx) => {
     if (input.assignedTo) await requireAssignableAgent(trx, caller.orgId, input.assignedTo);
     const customer = await findOrCreateByEmail(trx, caller.orgId, input.customer);
-    const number = await nextTicketNumber(db, trx, caller.orgId);
+    const number = await ticketNumber(trx);
     const now = Date.now();
     const priority = input.priority ?? 'normal';
     const row = {
