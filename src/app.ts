@@ -10,6 +10,7 @@ import { requestIdOptions } from './http/request-id.js';
 import { registerStrictQueries } from './http/strict-query.js';
 import { validatorCompiler } from './http/validation.js';
 import { registerWidgetScope } from './http/widget-auth.js';
+import { enforceAdminOnly } from './http/caller.js';
 import type { ModuleDeps, ModuleRoutes } from './http/module.js';
 import { agentRoutes } from './modules/agents/agents.routes.js';
 import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.js';
@@ -112,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           jwtSecret: deps.config.jwtSecret,
         }),
       );
+      v1.addHook('preValidation', enforceAdminOnly);
       registerIdempotency(v1, moduleDeps.db);
       for (const routes of API_MODULES) await v1.register(routes(moduleDeps));
     },

@@ -95,7 +95,10 @@ describe.each(DIALECTS)('agents (%s)', (dialect) => {
       expectFieldError(await admin.post('/v1/agents', { ...base, role: 'owner' }), 'role');
       expectFieldError(await admin.post('/v1/agents', { ...base, password: 'short' }), 'password');
       expectFieldError(await admin.post('/v1/agents', { ...base, nickname: 'x' }), 'nickname');
-      expectFieldError(await admin.post('/v1/agents', { email: base.email, name: base.name }), 'role');
+      // name and role may be left out: name defaults to the email's local part, role to agent.
+      const minimal = await admin.post('/v1/agents', { email: `Defaults.${base.email}` });
+      expect(minimal.statusCode, minimal.body).toBe(201);
+      expect(minimal.json()).toMatchObject({ name: `Defaults.${base.email}`.split('@')[0], role: 'agent' });
     });
 
     it('a read-only key → 403', async () => {
@@ -106,7 +109,7 @@ describe.each(DIALECTS)('agents (%s)', (dialect) => {
         403,
         'FORBIDDEN',
       );
-      expect((await reader.get('/v1/agents')).statusCode).toBe(200);
+      expectError(await reader.get('/v1/agents'), 403, 'FORBIDDEN');
     });
   });
 

@@ -543,6 +543,7 @@ describe.each(DIALECTS)('customers API (%s)', (dialect) => {
 
     it('searches name, email and phone case-insensitively, with % and _ taken literally', async () => {
       expect(ids(await page('?search=ALICE'))).toEqual([byName('alice Smith')]);
+      expect(ids(await page('?q=ALICE'))).toEqual([byName('alice Smith')]);
       expect(ids(await page('?search=peanuts'))).toEqual([byName('Charlie Brown')]);
       expect(ids(await page('?search=20%200000'))).toEqual([byName('Dana_Underscore')]);
       expect(ids(await page('?search=%25'))).toEqual([byName('Bob 100% Real')]);

@@ -84,6 +84,15 @@ describe.each(DIALECTS)('the helpdesk ticket model (%s)', (dialect) => {
     expect(bad.statusCode).toBe(400);
     const nested = await api.post('/v1/tickets', ticketBody({ customFields: { deep: { a: 1 } } }));
     expect(nested.statusCode).toBe(400);
+    expect(
+      (await api.post('/v1/tickets', ticketBody({ customFields: { ['k'.repeat(65)]: 1 } }))).statusCode,
+    ).toBe(400);
+    const forty = (offset: number) =>
+      Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`f${offset + i}`, i]));
+    expect((await api.patch(`/v1/tickets/${ticket.id}`, { customFields: forty(0) })).statusCode).toBe(200);
+    const tooMany = await api.patch(`/v1/tickets/${ticket.id}`, { customFields: forty(100) });
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json().error.details.fields[0].field).toBe('customFields');
   });
 
   it('filters by customer and by creation and update time', async () => {
@@ -129,6 +138,10 @@ describe.each(DIALECTS)('the helpdesk ticket model (%s)', (dialect) => {
     expect((await api.get('/v1/tickets?limit=3&page=2')).statusCode).toBe(400);
     expect((await api.get('/v1/tickets?limit=101')).statusCode).toBe(400);
     expect((await api.get('/v1/tickets?startingAfter=tkt_doesnotexist')).statusCode).toBe(400);
+    // A ticket code works as a cursor too.
+    const [firstTwo] = [(await api.get('/v1/tickets?limit=2')).json().data];
+    const byCode = (await api.get(`/v1/tickets?limit=2&startingAfter=${firstTwo[0].code}`)).json();
+    expect(byCode.data[0].id).toBe(firstTwo[1].id);
   });
 
   it('records internal notes and system messages; lists the thread with cursor paging', async () => {
@@ -181,7 +194,10 @@ describe.each(DIALECTS)('the helpdesk ticket model (%s)', (dialect) => {
 
   it('deletes a ticket (204), after which it is gone', async () => {
     const ticket = await create();
-    expect((await api.delete(`/v1/tickets/${ticket.id}`)).statusCode).toBe(204);
+    // Clients that always send Content-Type: application/json, body or not, are fine.
+    expect(
+      (await api.delete(`/v1/tickets/${ticket.id}`, { 'content-type': 'application/json' })).statusCode,
+    ).toBe(204);
     expect((await api.get(`/v1/tickets/${ticket.id}`)).statusCode).toBe(404);
     expect((await api.delete(`/v1/tickets/${ticket.id}`)).statusCode).toBe(404);
   });
@@ -203,6 +219,11 @@ describe.each(DIALECTS)('the helpdesk ticket model (%s)', (dialect) => {
     expect((await api.post(`/v1/tickets/${target.id}/merge`, { sourceId: source.id })).statusCode).toBe(400);
     expect((await api.post(`/v1/tickets/${target.id}/merge`, { sourceId: target.id })).statusCode).toBe(400);
     expect((await api.post(`/v1/tickets/${target.id}/merge`, { sourceId: 'tkt_nope' })).statusCode).toBe(400);
+    // No cycles: a ticket that was merged away can't take others in.
+    const third = await create();
+    const reverse = await api.post(`/v1/tickets/${source.id}/merge`, { sourceId: third.id });
+    expect(reverse.statusCode).toBe(409);
+    expect((await api.get(`/v1/tickets/${third.id}`)).json().mergedInto).toBeNull();
     const events = (await api.get('/v1/events?types=ticket.merged')).json().data;
     expect(events.at(-1)).toMatchObject({
       type: 'ticket.merged',
@@ -266,9 +287,19 @@ describe.each(DIALECTS)('the helpdesk ticket model (%s)', (dialect) => {
       'message.created',
     ]);
     expect(fresh[2].data.changes).toEqual({ status: { from: 'open', to: 'pending' } });
+    expect((await api.get('/v1/events?types=ticket.exploded')).statusCode).toBe(400);
+    await create({ customer: { email: 'brand-new-customer@example.com' } });
+    const newcomer = (await api.get(`/v1/events?startingAfter=${cursor}&types=customer.created`)).json().data;
+    expect(newcomer.map((e: { data: { customer: { email: string } } }) => e.data.customer.email)).toEqual([
+      'brand-new-customer@example.com',
+    ]);
     const onlyTickets = (
       await api.get(`/v1/events?startingAfter=${cursor}&types=ticket.created,ticket.updated`)
     ).json().data;
-    expect(onlyTickets.map((e: { type: string }) => e.type)).toEqual(['ticket.created', 'ticket.updated']);
+    expect(onlyTickets.map((e: { type: string }) => e.type)).toEqual([
+      'ticket.created',
+      'ticket.updated',
+      'ticket.created',
+    ]);
   });
 });

@@ -154,15 +154,16 @@ describe.each(DIALECTS)('time entries (%s)', (dialect) => {
       .execute();
   });
 
-  it('needs agentId from an API key, and only an agent of this org', async () => {
+  it('takes agentId from an API key (or none), and only an agent of this org', async () => {
     const ticketId = await newTicket();
     const url = `/v1/tickets/${ticketId}/time-entries`;
-    expectFieldError(await api.post(url, { minutes: 10 }), 'agentId');
+    const unattributed = await log(ticketId, { minutes: 5 });
+    expect(unattributed.agentId).toBeNull();
     expectFieldError(await api.post(url, { minutes: 10, agentId: otherAgentId }), 'agentId');
     expectFieldError(await api.post(url, { minutes: 10, agentId: 'agent_nobody' }), 'agentId');
     const entry = await log(ticketId, { minutes: 10, agentId });
     expect(entry.agentId).toBe(agentId);
-    expect(await storedSum(ticketId)).toBe(10);
+    expect(await storedSum(ticketId)).toBe(15);
   });
 
   it('validates minutes, note, date and unknown fields, naming the field', async () => {

@@ -133,6 +133,7 @@ describe.each(DIALECTS)('uploads and attachments (%s)', (dialect) => {
       'name',
       'sha256',
       'size',
+      'type',
       'url',
     ]);
     expect(file!.id).toMatch(/^upl_[0-9a-z]{26}$/);
@@ -403,6 +404,7 @@ describe.each(DIALECTS)('uploads and attachments (%s)', (dialect) => {
       name,
       size,
       contentType,
+      type: contentType,
       url,
     }));
     expect(attached).toEqual(expected);

@@ -35,7 +35,8 @@ export function registerJsonBody(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = body as string;
     if (text.trim() === '') {
-      done(badRequest('Request body is empty; send a JSON object'), undefined);
+      // No body at all (clients often send the header on DELETE): routes that need one say so.
+      done(null, undefined);
       return;
     }
     try {

@@ -21,6 +21,7 @@ export const agentRoutes: ModuleRoutes = ({ db }) =>
     app.get(
       '/agents',
       {
+        config: { adminOnly: 'list agents' },
         schema: {
           tags,
           operationId: 'listAgents',
@@ -50,6 +51,7 @@ export const agentRoutes: ModuleRoutes = ({ db }) =>
     app.post(
       '/agents',
       {
+        config: { adminOnly: 'add agents' },
         schema: {
           tags,
           operationId: 'createAgent',
@@ -87,6 +89,7 @@ export const agentRoutes: ModuleRoutes = ({ db }) =>
     app.post(
       '/agents/:id/deactivate',
       {
+        config: { adminOnly: 'deactivate agents' },
         schema: {
           tags,
           operationId: 'deactivateAgent',
@@ -104,6 +107,7 @@ export const agentRoutes: ModuleRoutes = ({ db }) =>
     app.post(
       '/agents/:id/reactivate',
       {
+        config: { adminOnly: 'reactivate agents' },
         schema: {
           tags,
           operationId: 'reactivateAgent',

@@ -49,8 +49,10 @@ const Password = Type.String({
 export const CreateAgentBody = Type.Object(
   {
     email: Type.String({ format: 'email', maxLength: 254 }),
-    name: NonBlank({ maxLength: 200 }),
-    role: StringEnum(AGENT_ROLES),
+    name: Type.Optional(
+      NonBlank({ maxLength: 200, description: 'Defaults to the part of the email before @.' }),
+    ),
+    role: Type.Optional(StringEnum(AGENT_ROLES, { default: 'agent' })),
     password: Type.Optional(Password),
   },
   {

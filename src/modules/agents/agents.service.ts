@@ -130,6 +130,8 @@ export async function listAgents(
 }
 
 export async function getAgent(db: Kysely<Database>, caller: Caller, id: string): Promise<AgentView> {
+  // Agents may read their own record; the rest of the team is for admins, like the list.
+  if (!(caller.actorType === 'agent' && caller.actorId === id)) requireAdmin(caller, 'see other agents');
   const agent = PLAUSIBLE_ID.test(id) ? await findOrgAgent(db, caller.orgId, id) : undefined;
   if (!agent) throw notFound(`Agent ${id} not found`);
   return agent;
@@ -149,7 +151,13 @@ export async function createAgent(
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
   try {
     return await db.transaction().execute(async (trx) => {
-      const { agent, added } = await join(trx, { ...input, orgId: caller.orgId }, passwordHash);
+      const newcomer = {
+        ...input,
+        orgId: caller.orgId,
+        name: input.name ?? input.email.trim().split('@')[0]!,
+        role: input.role ?? ('agent' as const),
+      };
+      const { agent, added } = await join(trx, newcomer, passwordHash);
       if (!added) {
         throw conflict(
           agent.active

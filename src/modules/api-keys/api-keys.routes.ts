@@ -22,6 +22,7 @@ export const apiKeyRoutes: ModuleRoutes = ({ db }) =>
     app.get(
       '/api-keys',
       {
+        config: { adminOnly: 'manage API keys' },
         schema: {
           tags,
           operationId: 'listApiKeys',
@@ -39,6 +40,7 @@ export const apiKeyRoutes: ModuleRoutes = ({ db }) =>
     app.get(
       '/api-keys/:id',
       {
+        config: { adminOnly: 'manage API keys' },
         schema: {
           tags,
           operationId: 'getApiKey',
@@ -54,6 +56,7 @@ export const apiKeyRoutes: ModuleRoutes = ({ db }) =>
     app.post(
       '/api-keys',
       {
+        config: { adminOnly: 'manage API keys' },
         schema: {
           tags,
           operationId: 'createApiKey',
@@ -72,6 +75,7 @@ export const apiKeyRoutes: ModuleRoutes = ({ db }) =>
     app.post(
       '/api-keys/:id/revoke',
       {
+        config: { adminOnly: 'manage API keys' },
         schema: {
           tags,
           operationId: 'revokeApiKey',

@@ -61,9 +61,12 @@ export const ApiKeyParams = Type.Object({ id: Type.String({ description: 'API ke
 export const CreateApiKeyBody = Type.Object(
   {
     name: NonBlank({ maxLength: 100, description: 'What the key is for, shown in the key list.' }),
-    scope: StringEnum(['read', 'write'], {
-      description: 'read: GET only; write: every route, with admin rights.',
-    }),
+    scope: Type.Optional(
+      StringEnum(['read', 'write'], {
+        default: 'write',
+        description: 'read: GET only; write (the default): every route, with admin rights.',
+      }),
+    ),
     rateLimit: Type.Optional(
       Nullable(Type.Integer({ minimum: 0, maximum: 1_000_000 }), {
         description:

@@ -166,7 +166,7 @@ export async function createOrgApiKey(
       orgId: caller.orgId,
       kind: 'secret',
       name: input.name.trim(),
-      scope: input.scope,
+      scope: input.scope ?? 'write',
       rateLimit: input.rateLimit ?? null,
       expiresAt,
     });

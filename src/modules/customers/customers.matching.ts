@@ -1,4 +1,7 @@
 import type { Kysely } from 'kysely';
+import type { Caller } from '../../http/caller.js';
+import { recordEvent } from '../events/events.service.js';
+import { view } from './customers.views.js';
 import type { Database } from '../../db/schema.js';
 import { newId } from '../../lib/ids.js';
 import * as q from './customers.queries.js';
@@ -49,4 +52,23 @@ export async function findOrCreateByEmail(
   if (Object.keys(missing).length === 0) return customer;
   await q.updateCustomer(db, orgId, customer.id, { ...missing, updated_at: now });
   return { ...customer, ...missing, updated_at: now };
+}
+
+/**
+ * The org's customer with this email, created if new (see findOrCreateByEmail); a new one is
+ * recorded as customer.created in the caller's transaction, like any other creation.
+ */
+export async function customerForTicket(
+  db: Kysely<Database>,
+  caller: Caller,
+  input: { email: string; name?: string | undefined; userId?: string | undefined },
+): Promise<q.CustomerRow> {
+  const startedAt = Date.now();
+  const customer = await findOrCreateByEmail(db, caller.orgId, input);
+  if (customer.created_at >= startedAt) {
+    await recordEvent(db, caller, caller.orgId, 'customer.created', customer.id, {
+      customer: view(customer, 0),
+    });
+  }
+  return customer;
 }

@@ -63,6 +63,7 @@ export const ListCustomersQuery = Type.Object(
         description: 'Case-insensitive substring of the name, email or phone.',
       }),
     ),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Alias of search.' })),
     sort: StringEnum(CUSTOMER_SORTS, {
       default: 'created_desc',
       description:

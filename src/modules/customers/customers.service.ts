@@ -29,7 +29,7 @@ import {
 
 export type CustomerRow = q.CustomerRow;
 /** Ticket creation's way in: the customer of an email address, created if new. */
-export { findOrCreateByEmail } from './customers.matching.js';
+export { customerForTicket, findOrCreateByEmail } from './customers.matching.js';
 
 export interface CustomerPage {
   data: CustomerView[];
@@ -110,7 +110,10 @@ export async function listCustomers(
   query: ListCustomersQuery,
 ): Promise<CustomerPage> {
   const paging = pagingOf(query);
-  const search = query.search?.trim();
+  if (query.search !== undefined && query.q !== undefined && query.search !== query.q) {
+    throw invalidField('q', 'is an alias of search: send one of them');
+  }
+  const search = (query.search ?? query.q)?.trim();
   const filters = {
     emailLower: query.email?.trim().toLowerCase(),
     userId: query.userId,

@@ -1,41 +1,44 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Caller } from '../../http/caller.js';
+import { invalidField } from '../../http/errors.js';
 import { cursorPage } from '../../http/pagination.js';
 import { isoTime, newId } from '../../lib/ids.js';
 import * as q from './events.queries.js';
 
 /** Every kind of change the log records. Consumers filter on these names: never rename one. */
-export type EventType =
-  | 'ticket.created'
-  | 'ticket.updated'
-  | 'ticket.deleted'
-  | 'ticket.merged'
-  | 'message.created'
-  | 'customer.created'
-  | 'customer.updated'
-  | 'customer.deleted'
-  | 'customer.merged'
-  | 'tag.created'
-  | 'tag.updated'
-  | 'tag.deleted'
-  | 'agent.created'
-  | 'agent.updated'
-  | 'agent.deactivated'
-  | 'agent.reactivated'
-  | 'api_key.created'
-  | 'api_key.revoked'
-  | 'collection.created'
-  | 'collection.updated'
-  | 'collection.deleted'
-  | 'article.created'
-  | 'article.updated'
-  | 'article.deleted'
-  | 'time_entry.created'
-  | 'time_entry.updated'
-  | 'time_entry.deleted'
-  | 'upload.created'
-  | 'org.updated';
+export const EVENT_TYPES = [
+  'ticket.created',
+  'ticket.updated',
+  'ticket.deleted',
+  'ticket.merged',
+  'message.created',
+  'customer.created',
+  'customer.updated',
+  'customer.deleted',
+  'customer.merged',
+  'tag.created',
+  'tag.updated',
+  'tag.deleted',
+  'agent.created',
+  'agent.updated',
+  'agent.deactivated',
+  'agent.reactivated',
+  'api_key.created',
+  'api_key.revoked',
+  'collection.created',
+  'collection.updated',
+  'collection.deleted',
+  'article.created',
+  'article.updated',
+  'article.deleted',
+  'time_entry.created',
+  'time_entry.updated',
+  'time_entry.deleted',
+  'upload.created',
+  'org.updated',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface EventView {
   id: string;
@@ -76,6 +79,9 @@ export async function listEvents(
   caller: Caller,
   options: { startingAfter?: string | undefined; types?: string[] | undefined; limit: number },
 ): Promise<{ data: EventView[]; meta: { limit: number; nextCursor: string | null } }> {
+  const unknown = options.types?.find((type) => !(EVENT_TYPES as readonly string[]).includes(type));
+  if (unknown !== undefined)
+    throw invalidField('types', `"${unknown}" is not an event type; known: ${EVENT_TYPES.join(', ')}`);
   const rows = await q.listEvents(db, caller.orgId, {
     after: options.startingAfter,
     types: options.types,

@@ -14,6 +14,7 @@ export const orgRoutes: ModuleRoutes = ({ db }) =>
     app.get(
       '/org',
       {
+        config: { adminOnly: 'see organization settings' },
         schema: {
           tags,
           operationId: 'getOrganization',
@@ -29,6 +30,7 @@ export const orgRoutes: ModuleRoutes = ({ db }) =>
     app.patch(
       '/org',
       {
+        config: { adminOnly: 'change organization settings' },
         schema: {
           tags,
           operationId: 'updateOrganization',

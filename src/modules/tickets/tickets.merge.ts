@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Caller } from '../../http/caller.js';
-import { invalidField } from '../../http/errors.js';
+import { AppError, invalidField } from '../../http/errors.js';
 import { recordEvent } from '../events/events.service.js';
 import { moveTimeEntries } from '../time-entries/time-entries.service.js';
 import { recordChange } from './tickets.audit.js';
@@ -29,6 +29,13 @@ export async function mergeTickets(
       throw invalidField('sourceId', `no ticket "${sourceRef}" in this organization`);
     });
     if (source.id === target.id) throw invalidField('sourceId', 'a ticket cannot be merged into itself');
+    if (target.merged_into !== null) {
+      throw new AppError(
+        'CONFLICT',
+        409,
+        `Ticket ${targetRef} was merged into ${target.merged_into}; merge into that ticket instead`,
+      );
+    }
     if (source.merged_into !== null) throw invalidField('sourceId', `ticket ${sourceRef} was already merged`);
 
     const now = Math.max(Date.now(), target.updated_at + 1, source.updated_at + 1);

@@ -218,13 +218,14 @@ export function lockTicket(db: Kysely<Database>, orgId: string, key: TicketKey) 
   ).executeTakeFirst();
 }
 
-export function cursorOf(db: Kysely<Database>, orgId: string, id: string) {
-  return db
+export function cursorOf(db: Kysely<Database>, orgId: string, key: TicketKey) {
+  const query = db
     .selectFrom('tickets')
     .select(['id', 'updated_at', 'priority_rank'])
-    .where('org_id', '=', orgId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+    .where('org_id', '=', orgId);
+  return (
+    'id' in key ? query.where('id', '=', key.id) : query.where('number', '=', key.number)
+  ).executeTakeFirst();
 }
 
 export function insertTicket(db: Kysely<Database>, row: Insertable<TicketsTable>) {

@@ -38,7 +38,7 @@ export const TicketCustomer = Type.Object({
 
 /** The org's own fields: string keys with scalar values. */
 export const CustomFields = Type.Record(
-  Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }),
+  Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }),
   Type.Union([Type.String({ maxLength: 1000 }), Type.Number(), Type.Boolean(), Type.Null()]),
   {
     maxProperties: 50,

@@ -6,7 +6,7 @@ import { invalidField, notFound } from '../../http/errors.js';
 import { cursorPage, pagingOf } from '../../http/pagination.js';
 import { newId } from '../../lib/ids.js';
 import { findOrgAgent } from '../agents/agents.service.js';
-import { findOrCreateByEmail } from '../customers/customers.service.js';
+import { customerForTicket } from '../customers/customers.service.js';
 import { recordEvent } from '../events/events.service.js';
 import type { MessageView } from '../messages/messages.schemas.js';
 import { listConversation, recordMessage } from '../messages/messages.service.js';
@@ -25,6 +25,8 @@ import type {
   UpdateTicketBody,
 } from './tickets.schemas.js';
 import { mergeCustomFields, normaliseTags, tagsByTicket, ticketView } from './tickets.views.js';
+
+const MAX_CUSTOM_FIELDS = 50;
 
 export interface TicketPage {
   data: TicketView[];
@@ -127,7 +129,8 @@ export async function listTickets(
     }
     let after: q.TicketCursor | undefined;
     if (paging.startingAfter !== undefined) {
-      const start = await q.cursorOf(db, caller.orgId, paging.startingAfter);
+      const key = await keyOf(db, caller.orgId, paging.startingAfter);
+      const start = key ? await q.cursorOf(db, caller.orgId, key) : undefined;
       if (!start) throw invalidField('startingAfter', 'names no ticket of this organization');
       after = { id: start.id, updatedAt: start.updated_at, priorityRank: start.priority_rank };
     }
@@ -178,7 +181,7 @@ export async function createTicket(
   const ticketNumber = await reserveTicketNumber(db, caller.orgId);
   return db.transaction().execute(async (trx) => {
     if (input.assignedTo) await requireAssignableAgent(trx, caller.orgId, input.assignedTo);
-    const customer = await findOrCreateByEmail(trx, caller.orgId, input.customer);
+    const customer = await customerForTicket(trx, caller, input.customer);
     const number = await ticketNumber(trx);
     const now = Date.now();
     const priority = input.priority ?? 'normal';
@@ -248,9 +251,11 @@ export async function updateTicket(
     }
     if (input.customFields !== undefined) {
       const before = current.custom_fields;
-      const after = JSON.stringify(
-        mergeCustomFields(JSON.parse(before) as Record<string, unknown>, input.customFields),
-      );
+      const merged = mergeCustomFields(JSON.parse(before) as Record<string, unknown>, input.customFields);
+      if (Object.keys(merged).length > MAX_CUSTOM_FIELDS) {
+        throw invalidField('customFields', `a ticket holds at most ${MAX_CUSTOM_FIELDS} fields`);
+      }
+      const after = JSON.stringify(merged);
       if (after !== before) changes.custom_fields = after;
     }
     let tags: string[] | undefined;

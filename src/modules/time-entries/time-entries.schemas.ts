@@ -56,7 +56,7 @@ export const CreateTimeEntryBody = Type.Object(
     note: Type.Optional(Note),
     date: Type.Optional(Day),
     agentId: Type.Optional(
-      agentId('The agent the time is for. Defaults to the calling agent; required with an API key.'),
+      agentId('The agent the time is for. Defaults to the calling agent; with an API key, to none.'),
     ),
   },
   {

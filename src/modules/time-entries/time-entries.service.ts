@@ -114,12 +114,12 @@ export async function createTimeEntry(
 ): Promise<TimeEntryView> {
   return db.transaction().execute(async (trx) => {
     const ticketId = await resolveTicketId(trx, caller, ticketRef);
-    const agentId = input.agentId ?? (caller.actorType === 'agent' ? caller.actorId : undefined);
-    if (agentId === undefined) {
-      throw invalidField('agentId', 'is required when an API key logs time (the agent the time is for)');
+    // An API key logging time for no particular agent leaves agentId null (created_by records the key).
+    const agentId = input.agentId ?? (caller.actorType === 'agent' ? caller.actorId : null);
+    if (agentId !== null) {
+      requireMayActFor(caller, agentId);
+      await requireOrgAgent(trx, caller.orgId, agentId);
     }
-    requireMayActFor(caller, agentId);
-    await requireOrgAgent(trx, caller.orgId, agentId);
     const now = Date.now();
     const row: q.TimeEntryRow = {
       id: newId('time', now),

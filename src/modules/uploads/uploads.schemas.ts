@@ -15,6 +15,10 @@ const uploadProperties = {
     description: "Detected from the file's bytes, not taken from the client.",
     examples: ['image/png'],
   }),
+  type: Type.String({
+    description: 'The same as contentType (the name the attachment listing uses).',
+    examples: ['image/png'],
+  }),
   url: Type.String({
     description: 'Where to download the bytes; needs the same authentication as the API.',
     examples: ['/v1/uploads/upl_01hsxq9d…/content'],

@@ -33,6 +33,7 @@ function view(row: q.UploadRow): UploadView {
     name: row.name,
     size: Number(row.size),
     contentType: row.content_type,
+    type: row.content_type,
     url: contentUrl(row.id),
     sha256: row.sha256,
     createdAt: isoTime(row.created_at),
@@ -177,6 +178,7 @@ export async function attachmentsOf(
       name: row.name,
       size: Number(row.size),
       contentType: row.content_type,
+      type: row.content_type,
       url: contentUrl(row.id),
     });
   }
