@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, revokeApiKey } from '../src/modules/api-keys/api-keys.service.js';
 import { client, newOrg, startTestApp, ticketBody, type Client, type TestApp } from './support/app.js';
 import { DIALECTS } from './support/databases.js';
+import { expectErrorBody, expectFieldError } from './support/errors.js';
 
 interface TicketJson {
   id: string;
@@ -17,32 +18,6 @@ interface TicketJson {
   updatedAt: string;
   tags: string[];
   messages?: Array<{ id: string; text: string }>;
-}
-
-function expectErrorBody(res: LightMyRequestResponse, status: number, code: string) {
-  expect(res.statusCode, res.body).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/json/);
-  const body = res.json();
-  expect(Object.keys(body)).toEqual(['error']);
-  expect(Object.keys(body.error).sort()).toEqual(['code', 'details', 'message']);
-  expect(body.error.code).toBe(code);
-  expect(typeof body.error.message).toBe('string');
-  expect(body.error.message.length).toBeGreaterThan(0);
-  return body as {
-    error: {
-      code: string;
-      message: string;
-      details: { fields?: Array<{ field: string; message: string }> } | null;
-    };
-  };
-}
-
-/** A 400 that names the offending field in its message and in details.fields[].field. */
-function expectFieldError(res: LightMyRequestResponse, field: string) {
-  const body = expectErrorBody(res, 400, 'BAD_REQUEST');
-  expect(body.error.message).toContain(field);
-  const fields = body.error.details?.fields ?? [];
-  expect(fields.map((f) => f.field)).toContain(field);
 }
 
 /** Nothing that looks like a stack trace, a source location or an error object's stack. */

@@ -2,11 +2,11 @@
  * POST /v1/tickets/:id/messages: an agent message, named after the posting API key; blank
  * text refused; the ticket's updatedAt moves strictly forward and re-sorts sort=updated_desc.
  */
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/modules/api-keys/api-keys.service.js';
 import { client, newOrg, startTestApp, ticketBody, type Client, type TestApp } from './support/app.js';
 import { DIALECTS } from './support/databases.js';
+import { expectFieldError } from './support/errors.js';
 
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -41,32 +41,6 @@ function sleep(ms: number) {
 async function nextMillisecond(): Promise<void> {
   const start = Date.now();
   while (Date.now() <= start) await sleep(1);
-}
-
-function expectErrorBody(res: LightMyRequestResponse, status: number, code: string) {
-  expect(res.statusCode, res.body).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/json/);
-  const body = res.json();
-  expect(Object.keys(body)).toEqual(['error']);
-  expect(Object.keys(body.error).sort()).toEqual(['code', 'details', 'message']);
-  expect(body.error.code).toBe(code);
-  expect(typeof body.error.message).toBe('string');
-  expect(body.error.message.length).toBeGreaterThan(0);
-  return body as {
-    error: {
-      code: string;
-      message: string;
-      details: { fields?: Array<{ field: string; message: string }> } | null;
-    };
-  };
-}
-
-/** A 400 that names the offending field in its message and in details.fields[].field. */
-function expectFieldError(res: LightMyRequestResponse, field: string) {
-  const body = expectErrorBody(res, 400, 'BAD_REQUEST');
-  expect(body.error.message).toContain(field);
-  const fields = body.error.details?.fields ?? [];
-  expect(fields.map((f) => f.field)).toContain(field);
 }
 
 describe.each(DIALECTS)('POST /v1/tickets/:id/messages (%s)', (dialect) => {

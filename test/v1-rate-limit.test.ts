@@ -8,24 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/modules/api-keys/api-keys.service.js';
 import { client, newOrg, startTestApp, ticketBody, type Client, type TestApp } from './support/app.js';
 import { DIALECTS } from './support/databases.js';
-
-function expectErrorBody(res: LightMyRequestResponse, status: number, code: string) {
-  expect(res.statusCode, res.body).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/json/);
-  const body = res.json();
-  expect(Object.keys(body)).toEqual(['error']);
-  expect(Object.keys(body.error).sort()).toEqual(['code', 'details', 'message']);
-  expect(body.error.code).toBe(code);
-  expect(typeof body.error.message).toBe('string');
-  expect(body.error.message.length).toBeGreaterThan(0);
-  return body as {
-    error: {
-      code: string;
-      message: string;
-      details: { fields?: Array<{ field: string; message: string }> } | null;
-    };
-  };
-}
+import { expectErrorBody } from './support/errors.js';
 
 /** A header's value as a whole number, failing the test when it is anything else. */
 function intHeader(res: LightMyRequestResponse, name: string): number {

@@ -3,11 +3,11 @@
  * ticket is returned, customer matching, validation naming the offending field, and the
  * reference's own example bodies sent verbatim.
  */
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addAgent } from '../src/modules/agents/agents.service.js';
 import { client, newOrg, startTestApp, ticketBody, type Client, type TestApp } from './support/app.js';
 import { DIALECTS } from './support/databases.js';
+import { expectFieldError } from './support/errors.js';
 
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -48,32 +48,6 @@ interface TicketJson {
 
 function sleep(ms: number) {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function expectErrorBody(res: LightMyRequestResponse, status: number, code: string) {
-  expect(res.statusCode, res.body).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/json/);
-  const body = res.json();
-  expect(Object.keys(body)).toEqual(['error']);
-  expect(Object.keys(body.error).sort()).toEqual(['code', 'details', 'message']);
-  expect(body.error.code).toBe(code);
-  expect(typeof body.error.message).toBe('string');
-  expect(body.error.message.length).toBeGreaterThan(0);
-  return body as {
-    error: {
-      code: string;
-      message: string;
-      details: { fields?: Array<{ field: string; message: string }> } | null;
-    };
-  };
-}
-
-/** A 400 that names the offending field in its message and in details.fields[].field. */
-function expectFieldError(res: LightMyRequestResponse, field: string) {
-  const body = expectErrorBody(res, 400, 'BAD_REQUEST');
-  expect(body.error.message).toContain(field);
-  const fields = body.error.details?.fields ?? [];
-  expect(fields.map((f) => f.field)).toContain(field);
 }
 
 /** The fields every ticket carries wherever it is returned. */

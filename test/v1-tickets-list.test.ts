@@ -6,7 +6,6 @@
  * one, which makes createdAt and updatedAt distinct across tickets and each sort order fully
  * determined (no ties for the server to break).
  */
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../src/lib/ids.js';
 import { addAgent } from '../src/modules/agents/agents.service.js';
@@ -15,6 +14,7 @@ import { recordMessage } from '../src/modules/messages/messages.service.js';
 import * as ticketQueries from '../src/modules/tickets/tickets.queries.js';
 import { client, newOrg, startTestApp, ticketBody, type Client, type TestApp } from './support/app.js';
 import { DIALECTS } from './support/databases.js';
+import { expectFieldError } from './support/errors.js';
 
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const STATUSES = ['open', 'pending', 'resolved'] as const;
@@ -90,32 +90,6 @@ function query(params: Record<string, string | number | undefined>): string {
   for (const [key, value] of Object.entries(params)) if (value !== undefined) search.set(key, String(value));
   const text = search.toString();
   return text ? `/v1/tickets?${text}` : '/v1/tickets';
-}
-
-function expectErrorBody(res: LightMyRequestResponse, status: number, code: string) {
-  expect(res.statusCode, res.body).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/json/);
-  const body = res.json();
-  expect(Object.keys(body)).toEqual(['error']);
-  expect(Object.keys(body.error).sort()).toEqual(['code', 'details', 'message']);
-  expect(body.error.code).toBe(code);
-  expect(typeof body.error.message).toBe('string');
-  expect(body.error.message.length).toBeGreaterThan(0);
-  return body as {
-    error: {
-      code: string;
-      message: string;
-      details: { fields?: Array<{ field: string; message: string }> } | null;
-    };
-  };
-}
-
-/** A 400 that names the offending field in its message and in details.fields[].field. */
-function expectFieldError(res: LightMyRequestResponse, field: string) {
-  const body = expectErrorBody(res, 400, 'BAD_REQUEST');
-  expect(body.error.message).toContain(field);
-  const fields = body.error.details?.fields ?? [];
-  expect(fields.map((f) => f.field)).toContain(field);
 }
 
 function matches(m: Model, f: Filters): boolean {
