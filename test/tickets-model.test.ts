@@ -253,6 +253,13 @@ describe.each(DIALECTS)('the helpdesk ticket model (%s)', (dialect) => {
       (await api.get('/v1/tickets?q=zq%40example.com')).json().data.map((x: { id: string }) => x.id),
     ).toEqual([later.id]);
     expect((await api.get('/v1/tickets?search=zebrac')).json().meta.total).toBe(3);
+    // Stemmed: other forms of a word find it.
+    expect(
+      (await api.get('/v1/tickets?search=invoices')).json().data.map((x: { id: string }) => x.id),
+    ).toEqual([title.id]);
+    expect(
+      (await api.get('/v1/tickets?search=locking')).json().data.map((x: { id: string }) => x.id),
+    ).toEqual([body.id]);
     await api.patch(`/v1/tickets/${body.id}`, { status: 'pending' });
     const combined = (await api.get('/v1/tickets?search=zebracorn&status=pending')).json();
     expect(combined.data.map((x: { id: string }) => x.id)).toEqual([body.id]);

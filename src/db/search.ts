@@ -1,4 +1,5 @@
 import { PostgresAdapter, sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { stemmer } from 'stemmer';
 import type { Database, SearchDocumentsTable, SearchKind } from './schema.js';
 
 /**
@@ -9,7 +10,8 @@ import type { Database, SearchDocumentsTable, SearchKind } from './schema.js';
  *
  * Text is normalised here, before it reaches either engine, so both find the same documents
  * for the same words: lower case, compatibility forms folded (ﬁ → fi, Ｆ → f), Latin accents
- * removed (café → cafe), and split into words of letters, digits and their marks (so
+ * removed (café → cafe), English suffixes stemmed (invoices → invoic, like invoice), and
+ * split into words of letters, digits and their marks (so
  * "user@example.com" is the words user, example, com; "ERR_42" is err, 42).
  *
  * Queries: a user's text becomes its words, every word required, the last one also matching
@@ -61,7 +63,8 @@ const WORD = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
 /** The words of `text` as both engines index them (see the file comment). */
 export function searchWords(text: string): string[] {
   const folded = text.toLowerCase().normalize('NFKD').replace(COMBINING_DIACRITICS, '').normalize('NFC');
-  return (folded.toLowerCase().match(WORD) ?? []).filter((word) => word.length <= MAX_WORD_CHARS);
+  // Stemmed (Porter) on both sides, so "invoices" finds "invoice" and "refunding" finds "refund".
+  return (folded.toLowerCase().match(WORD) ?? []).filter((word) => word.length <= MAX_WORD_CHARS).map(stemmer);
 }
 
 /** `text` as stored for indexing: its words, space-separated, cut at a word to at most `max` chars. */
