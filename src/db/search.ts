@@ -64,7 +64,9 @@ const WORD = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
 export function searchWords(text: string): string[] {
   const folded = text.toLowerCase().normalize('NFKD').replace(COMBINING_DIACRITICS, '').normalize('NFC');
   // Stemmed (Porter) on both sides, so "invoices" finds "invoice" and "refunding" finds "refund".
-  return (folded.toLowerCase().match(WORD) ?? []).filter((word) => word.length <= MAX_WORD_CHARS).map(stemmer);
+  return (folded.toLowerCase().match(WORD) ?? [])
+    .filter((word) => word.length <= MAX_WORD_CHARS)
+    .map(stemmer);
 }
 
 /** `text` as stored for indexing: its words, space-separated, cut at a word to at most `max` chars. */
