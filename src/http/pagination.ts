@@ -77,3 +77,42 @@ export function cursorPage<T extends { id: string }>(
   const items = rows.slice(0, limit);
   return { items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
 }
+
+/** The slice of a list one request asks for, in either paging style. */
+export interface PageWindow {
+  limit: number;
+  offset: number;
+  /** Cursor paging: the id of the last item of the previous page. */
+  startingAfter?: string | undefined;
+}
+
+export interface ListPage<View> {
+  data: View[];
+  meta: { total?: number; page?: number; perPage?: number; limit?: number; nextCursor?: string | null };
+}
+
+/**
+ * One page of a list in the style the request asked for: keyset pages read `limit + 1` rows
+ * (the extra one says whether more exist) and skip the count; numbered pages read their
+ * window and the total side by side.
+ */
+export async function listPage<Row extends { id: string }, View>(
+  paging: Paging,
+  source: { rows(window: PageWindow): Promise<Row[]>; count(): Promise<number> },
+  views: (rows: Row[]) => View[] | Promise<View[]>,
+): Promise<ListPage<View>> {
+  if (paging.mode === 'cursor') {
+    const rows = await source.rows({
+      limit: paging.limit + 1,
+      offset: 0,
+      startingAfter: paging.startingAfter,
+    });
+    const { items, nextCursor } = cursorPage(rows, paging.limit);
+    return { data: await views(items), meta: { limit: paging.limit, nextCursor } };
+  }
+  const [rows, total] = await Promise.all([
+    source.rows({ limit: paging.perPage, offset: (paging.page - 1) * paging.perPage }),
+    source.count(),
+  ]);
+  return { data: await views(rows), meta: { total, page: paging.page, perPage: paging.perPage } };
+}

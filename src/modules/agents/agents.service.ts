@@ -3,7 +3,7 @@ import { isUniqueViolation } from '../../db/database.js';
 import type { AgentRole, Database } from '../../db/schema.js';
 import { requireAdmin, type Caller } from '../../http/caller.js';
 import { AppError, forbidden, invalidField, notFound } from '../../http/errors.js';
-import { cursorPage, pagingOf } from '../../http/pagination.js';
+import { listPage, pagingOf } from '../../http/pagination.js';
 import { isoTime, newId } from '../../lib/ids.js';
 import { hashPassword, verifyPassword } from '../../lib/passwords.js';
 import { revokeSessionsOf } from '../auth/auth.service.js';
@@ -111,22 +111,15 @@ export async function listAgents(
 ): Promise<AgentListView> {
   const paging = pagingOf(query);
   const filters = { role: query.role, active: query.active };
-  if (paging.mode === 'cursor') {
-    const rows = await q.listMembers(db, caller.orgId, filters, {
-      limit: paging.limit + 1,
-      before: paging.startingAfter,
-    });
-    const { items, nextCursor } = cursorPage(rows, paging.limit);
-    return { data: items.map(view), meta: { limit: paging.limit, nextCursor } };
-  }
-  const [rows, total] = await Promise.all([
-    q.listMembers(db, caller.orgId, filters, {
-      limit: paging.perPage,
-      offset: (paging.page - 1) * paging.perPage,
-    }),
-    q.countMembers(db, caller.orgId, filters),
-  ]);
-  return { data: rows.map(view), meta: { total, page: paging.page, perPage: paging.perPage } };
+  return listPage(
+    paging,
+    {
+      rows: ({ limit, offset, startingAfter }) =>
+        q.listMembers(db, caller.orgId, filters, { limit, offset, before: startingAfter }),
+      count: () => q.countMembers(db, caller.orgId, filters),
+    },
+    (rows) => rows.map(view),
+  );
 }
 
 export async function getAgent(db: Kysely<Database>, caller: Caller, id: string): Promise<AgentView> {

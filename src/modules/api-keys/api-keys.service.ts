@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ApiKeyKind, ApiKeyScope, Database } from '../../db/schema.js';
 import { requireAdmin, type Caller } from '../../http/caller.js';
 import { AppError, invalidField, notFound } from '../../http/errors.js';
-import { cursorPage, pagingOf } from '../../http/pagination.js';
+import { listPage, pagingOf } from '../../http/pagination.js';
 import { isoTime, newId } from '../../lib/ids.js';
 import { recordEvent } from '../events/events.service.js';
 import * as q from './api-keys.queries.js';
@@ -126,19 +126,17 @@ export async function listOrgApiKeys(
   requireAdmin(caller, 'manage API keys');
   const paging = pagingOf(query);
   const now = Date.now();
-  if (paging.mode === 'cursor') {
-    const rows = await q.apiKeysBefore(db, caller.orgId, paging.startingAfter, paging.limit + 1);
-    const { items, nextCursor } = cursorPage(rows, paging.limit);
-    return { data: items.map((row) => view(row, now)), meta: { limit: paging.limit, nextCursor } };
-  }
-  const [rows, total] = await Promise.all([
-    q.pageApiKeys(db, caller.orgId, paging.perPage, (paging.page - 1) * paging.perPage),
-    q.countApiKeys(db, caller.orgId),
-  ]);
-  return {
-    data: rows.map((row) => view(row, now)),
-    meta: { total, page: paging.page, perPage: paging.perPage },
-  };
+  return listPage(
+    paging,
+    {
+      rows: ({ limit, offset, startingAfter }) =>
+        paging.mode === 'cursor'
+          ? q.apiKeysBefore(db, caller.orgId, startingAfter, limit)
+          : q.pageApiKeys(db, caller.orgId, limit, offset),
+      count: () => q.countApiKeys(db, caller.orgId),
+    },
+    (rows) => rows.map((row) => view(row, now)),
+  );
 }
 
 export async function getOrgApiKey(db: Kysely<Database>, caller: Caller, id: string): Promise<ApiKeyView> {

@@ -3,7 +3,7 @@ import { isUniqueViolation } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import type { Caller } from '../../http/caller.js';
 import { AppError, forbidden, invalidField, notFound } from '../../http/errors.js';
-import { cursorPage, pagingOf } from '../../http/pagination.js';
+import { listPage, pagingOf } from '../../http/pagination.js';
 import { isoTime, newId } from '../../lib/ids.js';
 import { recordEvent } from '../events/events.service.js';
 import { moveTicketsToCustomer, ticketCounts } from '../tickets/tickets.service.js';
@@ -127,24 +127,16 @@ export async function listCustomers(
         `cursor paging (limit/startingAfter) supports ${CURSOR_SORTS.join(' and ')}; use page/per_page for ${query.sort}`,
       );
     }
-    const rows = await q.listCustomers(db, caller.orgId, filters, query.sort, {
-      limit: paging.limit + 1,
-      after: paging.startingAfter,
-    });
-    const { items, nextCursor } = cursorPage(rows, paging.limit);
-    return { data: await views(db, caller.orgId, items), meta: { limit: paging.limit, nextCursor } };
   }
-  const [rows, total] = await Promise.all([
-    q.listCustomers(db, caller.orgId, filters, query.sort, {
-      limit: paging.perPage,
-      offset: (paging.page - 1) * paging.perPage,
-    }),
-    q.countCustomers(db, caller.orgId, filters),
-  ]);
-  return {
-    data: await views(db, caller.orgId, rows),
-    meta: { total, page: paging.page, perPage: paging.perPage },
-  };
+  return listPage(
+    paging,
+    {
+      rows: ({ limit, offset, startingAfter }) =>
+        q.listCustomers(db, caller.orgId, filters, query.sort, { limit, offset, after: startingAfter }),
+      count: () => q.countCustomers(db, caller.orgId, filters),
+    },
+    (rows) => views(db, caller.orgId, rows),
+  );
 }
 
 export async function getCustomer(db: Kysely<Database>, caller: Caller, id: string): Promise<CustomerView> {

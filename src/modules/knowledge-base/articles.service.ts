@@ -4,7 +4,7 @@ import type { Database } from '../../db/schema.js';
 import { indexDocument, removeDocument } from '../../db/search.js';
 import { requireAdmin, type Caller } from '../../http/caller.js';
 import { AppError, badRequest, invalidField, notFound } from '../../http/errors.js';
-import { cursorPage, pagingOf } from '../../http/pagination.js';
+import { cursorPage, listPage, pagingOf } from '../../http/pagination.js';
 import { isoTime, newId } from '../../lib/ids.js';
 import { firstFreeSlug, slugify } from '../../lib/slugs.js';
 import { recordEvent } from '../events/events.service.js';
@@ -111,26 +111,22 @@ export async function listArticles(
     collectionId = query.collectionId;
   }
   const filters = { status: query.status, collectionId, search: searchOf(query) };
-  if (paging.mode === 'cursor') {
-    const after = paging.startingAfter;
-    if (after !== undefined && !PLAUSIBLE_ID.test(after))
-      throw invalidField('startingAfter', 'is not an article id');
-    const rows = await q.listArticles(db, caller.orgId, filters, {
-      after,
-      limit: paging.limit + 1,
-      offset: 0,
-    });
-    const { items, nextCursor } = cursorPage(rows, paging.limit);
-    return { data: items.map(summary), meta: { limit: paging.limit, nextCursor } };
+  if (
+    paging.mode === 'cursor' &&
+    paging.startingAfter !== undefined &&
+    !PLAUSIBLE_ID.test(paging.startingAfter)
+  ) {
+    throw invalidField('startingAfter', 'is not an article id');
   }
-  const [rows, total] = await Promise.all([
-    q.listArticles(db, caller.orgId, filters, {
-      limit: paging.perPage,
-      offset: (paging.page - 1) * paging.perPage,
-    }),
-    q.countArticles(db, caller.orgId, filters),
-  ]);
-  return { data: rows.map(summary), meta: { total, page: paging.page, perPage: paging.perPage } };
+  return listPage(
+    paging,
+    {
+      rows: ({ limit, offset, startingAfter }) =>
+        q.listArticles(db, caller.orgId, filters, { after: startingAfter, limit, offset }),
+      count: () => q.countArticles(db, caller.orgId, filters),
+    },
+    (rows) => rows.map(summary),
+  );
 }
 
 export async function getArticle(db: Kysely<Database>, caller: Caller, ref: string): Promise<ArticleView> {

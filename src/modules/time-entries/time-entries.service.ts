@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Caller } from '../../http/caller.js';
 import { forbidden, invalidField, notFound } from '../../http/errors.js';
-import { cursorPage, pagingOf } from '../../http/pagination.js';
+import { listPage, pagingOf } from '../../http/pagination.js';
 import { isoTime, newId } from '../../lib/ids.js';
 import { findOrgAgent } from '../agents/agents.service.js';
 import { recordEvent } from '../events/events.service.js';
@@ -87,22 +87,14 @@ export async function listTimeEntries(
 ): Promise<TimeEntryPage> {
   const paging = pagingOf(query);
   const ticketId = await resolveTicketId(db, caller, ticketRef);
-  if (paging.mode === 'cursor') {
-    const rows = await q.listEntries(db, caller.orgId, ticketId, {
-      limit: paging.limit + 1,
-      startingAfter: paging.startingAfter,
-    });
-    const { items, nextCursor } = cursorPage(rows, paging.limit);
-    return { data: items.map(view), meta: { limit: paging.limit, nextCursor } };
-  }
-  const [rows, total] = await Promise.all([
-    q.listEntries(db, caller.orgId, ticketId, {
-      limit: paging.perPage,
-      offset: (paging.page - 1) * paging.perPage,
-    }),
-    q.countEntries(db, caller.orgId, ticketId),
-  ]);
-  return { data: rows.map(view), meta: { total, page: paging.page, perPage: paging.perPage } };
+  return listPage(
+    paging,
+    {
+      rows: (window) => q.listEntries(db, caller.orgId, ticketId, window),
+      count: () => q.countEntries(db, caller.orgId, ticketId),
+    },
+    (rows) => rows.map(view),
+  );
 }
 
 /** Logs time on a ticket; the ticket's timeSpentMinutes grows in the same transaction. */
