@@ -15,12 +15,28 @@ export async function reindexTicket(db: Kysely<Database>, orgId: string, ticketI
     await removeDocument(db, orgId, 'ticket', ticketId);
     return;
   }
-  const body = [
-    row.customer_name ?? '',
-    row.customer_email ?? '',
-    await conversationText(db, orgId, ticketId),
-  ].join('\n');
-  await indexDocument(db, { orgId, kind: 'ticket', refId: ticketId, title: row.subject, body });
+  await indexTicket(db, orgId, ticketId, {
+    subject: row.subject,
+    customerName: row.customer_name,
+    customerEmail: row.customer_email,
+    conversation: await conversationText(db, orgId, ticketId),
+  });
+}
+
+/** Writes the document from what the caller already has (a new ticket: no need to read it back). */
+export function indexTicket(
+  db: Kysely<Database>,
+  orgId: string,
+  ticketId: string,
+  content: {
+    subject: string;
+    customerName: string | null;
+    customerEmail: string | null;
+    conversation: string;
+  },
+): Promise<void> {
+  const body = [content.customerName ?? '', content.customerEmail ?? '', content.conversation].join('\n');
+  return indexDocument(db, { orgId, kind: 'ticket', refId: ticketId, title: content.subject, body });
 }
 
 export function unindexTicket(db: Kysely<Database>, orgId: string, ticketId: string): Promise<void> {

@@ -15,7 +15,7 @@ import { ensureTags } from '../tags/tags.service.js';
 import { attachUploads } from '../uploads/uploads.service.js';
 import { searchWords } from '../../db/search.js';
 import { recordChange, type Change } from './tickets.audit.js';
-import { reindexTicket, unindexTicket } from './tickets.search.js';
+import { indexTicket, reindexTicket, unindexTicket } from './tickets.search.js';
 import * as q from './tickets.queries.js';
 import type {
   CreateTicketBody,
@@ -211,8 +211,25 @@ export async function createTicket(
       authorName: customer.name,
       at: now,
     });
-    await reindexTicket(trx, caller.orgId, row.id);
-    const ticket = await readTicket(trx, caller.orgId, row.id);
+    await indexTicket(trx, caller.orgId, row.id, {
+      subject: row.subject,
+      customerName: customer.name,
+      customerEmail: customer.email,
+      conversation: input.message,
+    });
+    // Built from what was just written, not read back: creation is the hot write path.
+    const ticket = ticketView(
+      {
+        ...row,
+        customer_name: customer.name,
+        customer_email: customer.email,
+        customer_user_id: customer.user_id,
+        merged_into: null,
+        time_spent_minutes: 0,
+      },
+      tags,
+      await ticketCodePrefix(trx, caller.orgId),
+    );
     await recordEvent(trx, caller, caller.orgId, 'ticket.created', ticket.id, { ticket });
     await recordEvent(trx, caller, caller.orgId, 'message.created', message.id, { ticket, message });
     return ticket;
