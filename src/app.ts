@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { SecretBox } from './channels/secret-box.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { apiKeyAuth } from './http/auth.js';
@@ -28,6 +29,8 @@ import { messageRoutes } from './modules/messages/messages.routes.js';
 import { orgRoutes } from './modules/orgs/orgs.routes.js';
 import { Ticket, TicketList, TicketWithMessages } from './modules/tickets/tickets.schemas.js';
 import { ticketRoutes } from './modules/tickets/tickets.routes.js';
+import { MemoryBus, type RealtimeBus } from './realtime/bus.js';
+import { openBlobStorage } from './storage/index.js';
 import { tagRoutes } from './modules/tags/tags.routes.js';
 import { timeEntryRoutes } from './modules/time-entries/time-entries.routes.js';
 import { uploadRoutes } from './modules/uploads/uploads.routes.js';
@@ -69,6 +72,8 @@ export interface AppDeps {
   config: Config;
   db: Db;
   limiter: RateLimiter;
+  /** Live events; an in-process bus when not given. */
+  bus?: RealtimeBus;
   /** pino options or false; tests pass false to keep output quiet. */
   logger?: boolean | { level: string };
 }
@@ -100,7 +105,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   await registerOpenApi(app, deps.config);
 
-  const moduleDeps: ModuleDeps = { db: deps.db.kysely, config: deps.config, limiter: deps.limiter };
+  const moduleDeps: ModuleDeps = {
+    db: deps.db.kysely,
+    config: deps.config,
+    limiter: deps.limiter,
+    storage: openBlobStorage(deps.config),
+    bus: deps.bus ?? new MemoryBus(),
+    box: await SecretBox.open(deps.db.kysely, deps.config),
+  };
   await app.register(healthRoutes(deps.db));
   await app.register(
     async (v1) => {

@@ -13,7 +13,7 @@ export interface Config {
   readonly dataDir: string;
   /** PostgreSQL connection string; when set, PostgreSQL replaces SQLite. Env `DATABASE_URL`. */
   readonly databaseUrl: string | undefined;
-  /** Redis connection string; when set, rate-limit budgets are shared through Redis. Env `REDIS_URL`. */
+  /** Redis connection string; when set, rate-limit budgets and realtime events are shared through Redis. Env `REDIS_URL`. */
   readonly redisUrl: string | undefined;
   /** Requests per rolling minute for API keys without their own limit; 0 = unlimited. Env `TALKI_RATE_LIMIT_PER_MIN`, default 300. */
   readonly rateLimitPerMinute: number;
@@ -45,6 +45,41 @@ export interface Config {
    * per-IP login and widget limits). Env `TALKI_TRUST_PROXY_HOPS`, default 0 (trust none).
    */
   readonly trustProxyHops: number;
+  /** Whether `talki serve` also runs the job worker (and Telegram long polling). Env `TALKI_WORKER` (on|off), default on. */
+  readonly runWorker: boolean;
+  /** Jobs one worker process runs at once. Env `TALKI_JOB_CONCURRENCY`, default 4. */
+  readonly jobConcurrency: number;
+  /** How often an idle worker looks for due jobs, in ms (enqueues in the same process wake it at once). Env `TALKI_JOB_POLL_MS`, default 500. */
+  readonly jobPollMs: number;
+  /** First retry delay in ms; each later one doubles, with ±50% jitter. Env `TALKI_JOB_RETRY_BASE_MS`, default 1000. */
+  readonly jobRetryBaseMs: number;
+  /** Longest delay between two attempts, in ms. Env `TALKI_JOB_RETRY_MAX_MS`, default 300000 (5 min). */
+  readonly jobRetryMaxMs: number;
+  /** A job still failing this long after it was enqueued is given up (`dead`). Env `TALKI_JOB_GIVE_UP_AFTER_SEC`, default 86400 (24 h). */
+  readonly jobGiveUpAfterSeconds: number;
+  /** How long a claimed job is held before another worker may take it over (a crashed worker's jobs). Env `TALKI_JOB_LEASE_SEC`, default 60. */
+  readonly jobLeaseSeconds: number;
+  /** Outbound SMTP server for email replies, e.g. smtp://user:pass@host:587 (a channel may set its own). Env `SMTP_URL`. */
+  readonly smtpUrl: string | undefined;
+  /** Port of the inbound SMTP listener; unset = no listener. Env `TALKI_SMTP_PORT`. */
+  readonly smtpPort: number | undefined;
+  /** Interface of the inbound SMTP listener. Env `TALKI_SMTP_HOST`, default the value of HOST. */
+  readonly smtpHost: string;
+  /** Largest inbound email accepted, in bytes (SMTP and the HTTP inbound hook). Env `TALKI_EMAIL_MAX_BYTES`, default 25 MiB. */
+  readonly emailMaxBytes: number;
+  /** Telegram Bot API base URL. Env `TELEGRAM_API_URL`, default https://api.telegram.org. */
+  readonly telegramApiUrl: string;
+  /**
+   * The address the world reaches this server at (https://help.example.com), used to register
+   * Telegram webhooks. Env `TALKI_PUBLIC_URL`; unset: the address the admin's request came in on.
+   */
+  readonly publicUrl: string | undefined;
+  /**
+   * Key that encrypts channel secrets (bot tokens, SMTP passwords) at rest; at least 32
+   * characters. Env `TALKI_ENCRYPTION_KEY`; unset: a random key generated once and kept in the
+   * database (set it in production, so a copy of the database alone does not reveal the secrets).
+   */
+  readonly encryptionKey: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -83,6 +118,19 @@ function optionalSecret(env: Env, name: string, minLength: number): string | und
   return raw;
 }
 
+function onOff(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (['on', 'true', '1', 'yes'].includes(raw)) return true;
+  if (['off', 'false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be on or off, got "${env[name]}"`);
+}
+
+function optionalPort(env: Env, name: string): number | undefined {
+  const raw = env[name]?.trim();
+  return raw ? integer(env, name, 0, 0, 65535) : undefined;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -108,5 +156,21 @@ export function loadConfig(env: Env = process.env): Config {
     uploadMaxBytes: integer(env, 'TALKI_UPLOAD_MAX_BYTES', 25 * 1024 * 1024, 1, 1024 * 1024 * 1024),
     uploadMaxFiles: integer(env, 'TALKI_UPLOAD_MAX_FILES', 10, 1, 100),
     trustProxyHops: integer(env, 'TALKI_TRUST_PROXY_HOPS', 0, 0, 10),
+    runWorker: onOff(env, 'TALKI_WORKER', true),
+    jobConcurrency: integer(env, 'TALKI_JOB_CONCURRENCY', 4, 1, 100),
+    jobPollMs: integer(env, 'TALKI_JOB_POLL_MS', 500, 10, 60_000),
+    jobRetryBaseMs: integer(env, 'TALKI_JOB_RETRY_BASE_MS', 1000, 1, 3_600_000),
+    jobRetryMaxMs: integer(env, 'TALKI_JOB_RETRY_MAX_MS', 300_000, 1, 86_400_000),
+    jobGiveUpAfterSeconds: integer(env, 'TALKI_JOB_GIVE_UP_AFTER_SEC', 86_400, 1, 30 * 86_400),
+    jobLeaseSeconds: integer(env, 'TALKI_JOB_LEASE_SEC', 60, 1, 3600),
+    smtpUrl: optionalUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    smtpPort: optionalPort(env, 'TALKI_SMTP_PORT'),
+    smtpHost: env.TALKI_SMTP_HOST?.trim() || env.HOST?.trim() || '0.0.0.0',
+    emailMaxBytes: integer(env, 'TALKI_EMAIL_MAX_BYTES', 25 * 1024 * 1024, 1024, 200 * 1024 * 1024),
+    telegramApiUrl: (
+      optionalUrl(env, 'TELEGRAM_API_URL', ['http:', 'https:']) ?? 'https://api.telegram.org'
+    ).replace(/\/+$/, ''),
+    publicUrl: optionalUrl(env, 'TALKI_PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),
+    encryptionKey: optionalSecret(env, 'TALKI_ENCRYPTION_KEY', 32),
   });
 }

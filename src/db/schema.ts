@@ -129,6 +129,8 @@ export interface TicketsTable {
   custom_fields: Generated<string>;
   /** Set when this ticket was merged into another. */
   merged_into: string | null;
+  /** The channel (email address, Telegram bot) the ticket came in on; replies go out through it. */
+  channel_id: Generated<string | null>;
   /** Sum of the ticket's time entries, kept with each entry change. */
   time_spent_minutes: Generated<number>;
   created_at: number;
@@ -164,8 +166,19 @@ export interface MessagesTable {
   internal: Generated<number>;
   /** System messages: JSON describing the change they record. */
   data: string | null;
+  /** Agent messages on a delivering channel: where delivery to the customer stands. */
+  delivery_status: Generated<DeliveryStatus | null>;
+  /** The last delivery attempt's error, kept until a later attempt succeeds. */
+  delivery_error: Generated<string | null>;
+  delivered_at: Generated<number | null>;
+  /** The channel's id for the message (email Message-ID, Telegram "chat:message"): dedupe and threading. */
+  external_id: Generated<string | null>;
+  /** Sanitised HTML body of an email. */
+  html: Generated<string | null>;
   created_at: number;
 }
+
+export type DeliveryStatus = 'queued' | 'sent' | 'failed';
 
 export interface TagsTable {
   id: string;
@@ -288,6 +301,86 @@ export interface ArticlesTable {
   updated_at: number;
 }
 
+export type JobStatus = 'pending' | 'running' | 'done' | 'dead';
+
+/**
+ * The durable job queue. A job is enqueued in the transaction of the change that causes it,
+ * claimed by one worker under a lease, retried with backoff, and `dead` past its horizon.
+ */
+export interface JobsTable {
+  id: string;
+  org_id: string | null;
+  type: string;
+  /** JSON. */
+  payload: string;
+  status: JobStatus;
+  attempts: Generated<number>;
+  /** Not before this instant (epoch ms). */
+  run_at: number;
+  /** The worker holding the job while it runs ("host:pid:random"). */
+  locked_by: string | null;
+  /** A running job whose lease has passed is claimed again (its worker died). */
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+/** One run of a job: who ran it, when, and how it failed (null error = success). */
+export interface JobAttemptsTable {
+  job_id: string;
+  attempt: number;
+  worker: string;
+  started_at: number;
+  finished_at: number | null;
+  error: string | null;
+}
+
+export type ChannelType = 'email' | 'telegram' | 'widget';
+
+export interface ChannelsTable {
+  id: string;
+  org_id: string;
+  type: ChannelType;
+  name: string;
+  enabled: Generated<number>;
+  /** JSON of the non-secret settings. */
+  settings: Generated<string>;
+  /** Encrypted JSON of the secret settings (see channels.secrets.ts); never sent to clients. */
+  secrets: string | null;
+  /** The capability in an email channel's inbound URL. */
+  inbound_token: string | null;
+  /** An email channel's address, lower-cased (unique across orgs: SMTP routes by it). */
+  address: string | null;
+  poll_owner: Generated<string | null>;
+  poll_lease_until: Generated<number | null>;
+  poll_offset: Generated<number | null>;
+  created_at: number;
+  updated_at: number;
+}
+
+/** The customer behind a chat on a channel without email addresses (a Telegram chat id). */
+export interface ChannelContactsTable {
+  channel_id: string;
+  external_id: string;
+  org_id: string;
+  customer_id: string;
+  created_at: number;
+}
+
+/** A browser using the widget; a returning visitor presents the token to see their history. */
+export interface WidgetVisitorsTable {
+  id: string;
+  org_id: string;
+  token_hash: string;
+  customer_id: string | null;
+  /** The site's user id, only when the site signed it (HMAC) — never from an unsigned claim. */
+  user_id: string | null;
+  created_at: number;
+  last_seen_at: number;
+}
+
 export interface Database {
   orgs: OrgsTable;
   agents: AgentsTable;
@@ -307,4 +400,9 @@ export interface Database {
   search_documents: SearchDocumentsTable;
   collections: CollectionsTable;
   articles: ArticlesTable;
+  jobs: JobsTable;
+  job_attempts: JobAttemptsTable;
+  channels: ChannelsTable;
+  channel_contacts: ChannelContactsTable;
+  widget_visitors: WidgetVisitorsTable;
 }

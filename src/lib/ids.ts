@@ -16,7 +16,10 @@ export type IdPrefix =
   | 'time'
   | 'upl'
   | 'rtk'
-  | 'sess';
+  | 'sess'
+  | 'job'
+  | 'chn'
+  | 'vis';
 
 const nextUlid = monotonicFactory();
 
