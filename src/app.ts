@@ -68,6 +68,12 @@ const PUBLIC_API_MODULES: ModuleRoutes[] = [authRoutes];
 /** The public widget API under /widget/v1, authenticated by the org's widget key (never a secret key). */
 const WIDGET_MODULES: ModuleRoutes[] = [widgetArticleRoutes];
 
+/**
+ * Channels' inbound endpoints at /channels, called by other machines (an MTA, Telegram): each
+ * authenticates by a capability in the URL or a header, never by an API key.
+ */
+const CHANNEL_MODULES: ModuleRoutes[] = [];
+
 export interface AppDeps {
   config: Config;
   db: Db;
@@ -143,6 +149,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       for (const routes of WIDGET_MODULES) await widget.register(routes(moduleDeps));
     },
     { prefix: '/widget/v1' },
+  );
+  await app.register(
+    async (channels) => {
+      for (const routes of CHANNEL_MODULES) await channels.register(routes(moduleDeps));
+    },
+    { prefix: '/channels' },
   );
   return app;
 }

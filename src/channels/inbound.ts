@@ -3,11 +3,18 @@ import type { ChannelType, Database } from '../db/schema.js';
 import type { BlobStorage } from '../storage/storage.js';
 import type { InboundFile } from './types.js';
 
-/** Who wrote: an email address, a chat on a channel without addresses, or a known customer. */
+/** Who wrote. */
 export type CustomerRef =
+  /** The org's customer with this email (case-insensitive), created if new. */
   | { email: string; name?: string | null }
+  /** The customer behind this chat on the message's channel (a Telegram chat id), created if new. */
   | { contact: { externalId: string; name: string | null } }
-  | { customerId: string };
+  /** A known customer (a returning widget visitor). */
+  | { customerId: string }
+  /** The org's customer with this verified userId (a signed widget identity), created if new. */
+  | { userId: string; email?: string | null; name?: string | null }
+  /** Someone who gave no address: a new customer with at most a name. */
+  | { anonymous: { name: string | null } };
 
 /** Which ticket an inbound message belongs to. */
 export type Threading =

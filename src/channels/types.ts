@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { ChannelType, Database } from '../db/schema.js';
+import type { RealtimeBus } from '../realtime/bus.js';
 import type { BlobStorage } from '../storage/storage.js';
 
 /** An email channel: the address customers write to and replies come from. */
@@ -91,6 +92,8 @@ export interface DeliveryContext<T extends ChannelType = ChannelType> {
   config: Config;
   db: Kysely<Database>;
   storage: BlobStorage;
+  /** Live events (the widget's delivery is a publish to the visitor's open widgets). */
+  bus: RealtimeBus;
   channel: Channel<T>;
   ticket: {
     id: string;
