@@ -1,5 +1,13 @@
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { emailInboundRoutes } from './channels/email/email.routes.js';
 import { SecretBox } from './channels/secret-box.js';
+import { widgetOriginCheck } from './channels/widget/widget.origins.js';
+import { widgetRoutes } from './channels/widget/widget.routes.js';
+import { widgetScriptRoutes } from './channels/widget/widget.script.js';
+import { MAX_FRAME_BYTES, widgetSocketRoutes } from './channels/widget/widget.socket.js';
+import { widgetUploadRoutes } from './channels/widget/widget.uploads.routes.js';
+import { telegramWebhookRoutes } from './channels/telegram/webhook.routes.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { apiKeyAuth } from './http/auth.js';
@@ -16,6 +24,7 @@ import type { ModuleDeps, ModuleRoutes } from './http/module.js';
 import { agentRoutes } from './modules/agents/agents.routes.js';
 import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
+import { channelRoutes } from './modules/channels/channels.routes.js';
 import { customerRoutes } from './modules/customers/customers.routes.js';
 import { Customer, CustomerList } from './modules/customers/customers.schemas.js';
 import { eventRoutes } from './modules/events/events.routes.js';
@@ -60,19 +69,20 @@ const API_MODULES: ModuleRoutes[] = [
   orgRoutes,
   collectionRoutes,
   articleRoutes,
+  channelRoutes,
 ];
 
 /** Modules under /v1 that take no bearer token: they are how agents get one (login, refresh). */
 const PUBLIC_API_MODULES: ModuleRoutes[] = [authRoutes];
 
 /** The public widget API under /widget/v1, authenticated by the org's widget key (never a secret key). */
-const WIDGET_MODULES: ModuleRoutes[] = [widgetArticleRoutes];
+const WIDGET_MODULES: ModuleRoutes[] = [widgetArticleRoutes, widgetRoutes, widgetUploadRoutes];
 
 /**
  * Channels' inbound endpoints at /channels, called by other machines (an MTA, Telegram): each
  * authenticates by a capability in the URL or a header, never by an API key.
  */
-const CHANNEL_MODULES: ModuleRoutes[] = [];
+const CHANNEL_MODULES: ModuleRoutes[] = [emailInboundRoutes, telegramWebhookRoutes];
 
 export interface AppDeps {
   config: Config;
@@ -145,11 +155,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   await app.register(
     async (widget) => {
-      registerWidgetScope(widget, { db: moduleDeps.db, limiter: deps.limiter });
+      registerWidgetScope(widget, {
+        db: moduleDeps.db,
+        limiter: deps.limiter,
+        originAllowed: widgetOriginCheck(moduleDeps.db, moduleDeps.box),
+      });
       for (const routes of WIDGET_MODULES) await widget.register(routes(moduleDeps));
     },
     { prefix: '/widget/v1' },
   );
+  // The widget's live socket (authenticated by its first frame, so outside the scope above,
+  // whose hooks want headers) and the embeddable script.
+  await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
+  await app.register(widgetSocketRoutes(moduleDeps));
+  await app.register(widgetScriptRoutes());
   await app.register(
     async (channels) => {
       for (const routes of CHANNEL_MODULES) await channels.register(routes(moduleDeps));

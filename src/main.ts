@@ -10,6 +10,7 @@ import {
 } from './cli/commands.js';
 import { withContext } from './cli/context.js';
 import { serve } from './cli/serve.js';
+import { worker } from './cli/worker.js';
 import { USAGE, UsageError } from './cli/usage.js';
 import { ConfigError } from './config.js';
 import { AppError } from './http/errors.js';
@@ -72,6 +73,9 @@ async function run(argv: string[]): Promise<number> {
     case 'serve':
       await serve();
       return 0;
+    case 'worker':
+      await worker();
+      return 0;
     case 'migrate':
       await withContext(async () => {});
       process.stderr.write('Database is up to date.\n');
@@ -104,8 +108,8 @@ function fail(error: unknown): number {
 
 run(process.argv.slice(2)).then(
   (code) => {
-    // serve keeps running; every other command ends here.
-    if (process.argv[2] !== 'serve') process.exitCode = code;
+    // serve and worker keep running; every other command ends here.
+    if (!['serve', 'worker'].includes(process.argv[2] ?? '')) process.exitCode = code;
   },
   (error: unknown) => {
     process.exitCode = fail(error);

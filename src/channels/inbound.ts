@@ -1,39 +1,31 @@
 import type { Kysely } from 'kysely';
-import type { ChannelType, Database } from '../db/schema.js';
+import { isUniqueViolation } from '../db/database.js';
+import type { Database } from '../db/schema.js';
+import { customerCaller } from '../http/caller.js';
+import { customerForInbound, type CustomerRef } from '../modules/customers/customers.inbound.js';
+import { findByExternalId } from '../modules/messages/messages.service.js';
+import { receiveCustomerMessage, type Threading } from '../modules/tickets/tickets.inbound.js';
+import {
+  attachUploads,
+  discardReceivedFiles,
+  recordReceivedFiles,
+  storeReceivedFiles,
+  type StoredFiles,
+} from '../modules/uploads/uploads.service.js';
 import type { BlobStorage } from '../storage/storage.js';
 import type { InboundFile } from './types.js';
 
-/** Who wrote. */
-export type CustomerRef =
-  /** The org's customer with this email (case-insensitive), created if new. */
-  | { email: string; name?: string | null }
-  /** The customer behind this chat on the message's channel (a Telegram chat id), created if new. */
-  | { contact: { externalId: string; name: string | null } }
-  /** A known customer (a returning widget visitor). */
-  | { customerId: string }
-  /** The org's customer with this verified userId (a signed widget identity), created if new. */
-  | { userId: string; email?: string | null; name?: string | null }
-  /** Someone who gave no address: a new customer with at most a name. */
-  | { anonymous: { name: string | null } };
-
-/** Which ticket an inbound message belongs to. */
-export type Threading =
-  /** Email: the ticket of any message named in In-Reply-To/References, else the ticket code in the subject. */
-  | { mode: 'email'; references: string[]; subjectCode: string | null }
-  /** Telegram: the customer's latest unresolved ticket on this channel, else a new one. */
-  | { mode: 'open-ticket' }
-  /** Widget: this conversation (it must be the customer's). */
-  | { mode: 'ticket'; ticketId: string }
-  | { mode: 'new' };
+export type { CustomerRef } from '../modules/customers/customers.inbound.js';
+export type { Threading } from '../modules/tickets/tickets.inbound.js';
 
 export interface InboundMessage {
   orgId: string;
-  channelType: ChannelType;
+  channelType: 'email' | 'telegram' | 'widget';
   /** The channel row (null for the widget, which is one per org). */
   channelId: string | null;
   customer: CustomerRef;
   threading: Threading;
-  /** Subject of a new ticket (trimmed, cut to 200 characters; a placeholder when empty). */
+  /** Subject of a new ticket (whitespace folded, cut to 200 characters; the text's start when empty). */
   subject: string;
   text: string;
   html?: string | null;
@@ -52,18 +44,90 @@ export interface InboundResult {
   customerId: string;
 }
 
+async function duplicateOf(
+  db: Kysely<Database>,
+  orgId: string,
+  externalId: string | null | undefined,
+): Promise<InboundResult | undefined> {
+  if (!externalId) return undefined;
+  const found = await findByExternalId(db, orgId, externalId);
+  if (!found) return undefined;
+  const ticket = await db
+    .selectFrom('tickets')
+    .select('customer_id')
+    .where('id', '=', found.ticketId)
+    .executeTakeFirst();
+  return {
+    outcome: 'duplicate',
+    ticketId: found.ticketId,
+    messageId: found.id,
+    customerId: ticket?.customer_id ?? '',
+  };
+}
+
 /**
  * A customer's message from any channel: finds or creates the customer, finds the ticket it
- * continues or opens one, stores the message and its files, and records the events — all in
- * one transaction, so a failure leaves no partial ticket. Reopens a pending or resolved ticket.
+ * continues or opens one, stores the message and its files and records the events — all in one
+ * transaction, so a failure leaves no partial ticket (files stored ahead are removed again). A
+ * message whose externalId was seen before is a duplicate: nothing new is created.
  */
 export async function receiveMessage(
   db: Kysely<Database>,
   storage: BlobStorage,
   input: InboundMessage,
 ): Promise<InboundResult> {
-  void db;
-  void storage;
-  void input;
-  throw new Error('receiveMessage: being written');
+  const seen = await duplicateOf(db, input.orgId, input.externalId);
+  if (seen) return seen;
+  let stored: StoredFiles = [];
+  try {
+    if (input.files?.length) {
+      // Stored under the org as the channel; the rows are recorded with the message below.
+      stored = await storeReceivedFiles(
+        storage,
+        customerCaller(input.orgId, { id: input.channelId ?? 'widget', name: null, email: null }),
+        input.files,
+      );
+    }
+    const result = await db.transaction().execute(async (trx) => {
+      const duplicate = await duplicateOf(trx, input.orgId, input.externalId);
+      if (duplicate) return duplicate;
+      const customer = await customerForInbound(trx, input.orgId, input.channelId, input.customer);
+      const received = await receiveCustomerMessage(trx, {
+        orgId: input.orgId,
+        channel: input.channelType,
+        channelId: input.channelId,
+        customer,
+        threading: input.threading,
+        subject: input.subject,
+        text: input.text,
+        html: input.html ?? null,
+        externalId: input.externalId ?? null,
+        attach: async (tx, caller, messageId) => {
+          const files = stored.map((row) => ({
+            ...row,
+            uploader_type: caller.actorType,
+            uploader_id: caller.actorId,
+          }));
+          const attached = await recordReceivedFiles(tx, caller, files, messageId);
+          return input.uploadIds?.length ? attachUploads(tx, caller, messageId, input.uploadIds) : attached;
+        },
+      });
+      return {
+        outcome: received.created ? 'created' : 'appended',
+        ticketId: received.ticketId,
+        messageId: received.message.id,
+        customerId: customer.id,
+      } satisfies InboundResult;
+    });
+    if (result.outcome === 'duplicate') await discardReceivedFiles(storage, stored);
+    return result;
+  } catch (error) {
+    await discardReceivedFiles(storage, stored);
+    // Two deliveries of one message raced: the other one stored it.
+    if (isUniqueViolation(error)) {
+      const duplicate = await duplicateOf(db, input.orgId, input.externalId);
+      if (duplicate) return duplicate;
+    }
+    throw error;
+  }
 }

@@ -3,7 +3,11 @@ export const USAGE = `Talki — open-source customer support.
 Usage: talki <command> [options]
 
 Commands:
-  serve                          Serve the HTTP API (PORT, HOST; migrates first)
+  serve                          Serve the HTTP API (PORT, HOST; migrates first), with the job
+                                 worker (TALKI_WORKER=off: without) and, when TALKI_SMTP_PORT is
+                                 set, the inbound SMTP listener
+  worker                         Run only the job worker and Telegram polling (deliveries), for
+                                 separate worker processes
   migrate                        Apply database migrations
   org create --name NAME         Create an org with its admin agent, a secret API key and a widget key
       [--admin-email EMAIL] [--admin-password PASSWORD] [--admin-name NAME] [--json]

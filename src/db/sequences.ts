@@ -31,3 +31,13 @@ export async function reserveTicketNumber(
   }
   return (trx) => bump(trx, orgId);
 }
+
+/**
+ * The org's next ticket number, taken inside the caller's transaction (on the transaction's own
+ * connection, so it cannot deadlock the pool). Channel messages use it: they find out only inside
+ * their transaction whether they open a ticket, and they are rare next to API creates, so
+ * holding the org's counter until commit costs little.
+ */
+export function takeTicketNumber(trx: Kysely<Database>, orgId: string): Promise<number> {
+  return bump(trx, orgId);
+}

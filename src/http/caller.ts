@@ -2,7 +2,8 @@ import type { AgentRole, ApiKeyScope } from '../db/schema.js';
 import type { FastifyRequest } from 'fastify';
 import { forbidden } from './errors.js';
 
-export type ActorType = 'api_key' | 'agent';
+/** Who acts: an API key, an agent, or a customer writing on a channel (widget, email, Telegram). */
+export type ActorType = 'api_key' | 'agent' | 'customer';
 
 /**
  * Who is calling, resolved once per request and passed first to every service call. An API
@@ -18,6 +19,24 @@ export interface Caller {
   name: string;
   role: AgentRole;
   scope: ApiKeyScope;
+}
+
+/**
+ * A customer acting through a channel: the events and audit entries their messages cause name
+ * them. They hold no role; the services they reach check ownership themselves.
+ */
+export function customerCaller(
+  orgId: string,
+  customer: { id: string; name: string | null; email: string | null },
+): Caller {
+  return {
+    orgId,
+    actorType: 'customer',
+    actorId: customer.id,
+    name: customer.name ?? customer.email ?? 'Customer',
+    role: 'agent',
+    scope: 'write',
+  };
 }
 
 export function requireAdmin(caller: Caller, what: string): void {

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 /** Stable machine-readable error codes; clients branch on these, so never rename one. */
 export type ErrorCode =
   | 'BAD_REQUEST'
+  | 'INVALID_EMAIL'
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
   | 'NOT_FOUND'

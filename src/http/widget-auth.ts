@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { authenticateKey } from '../modules/api-keys/api-keys.service.js';
-import { AppError, badRequest, forbidden, unauthorized } from './errors.js';
+import { AppError, badRequest, forbidden, unauthorized, type ErrorCode } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
 
 /** The org whose public widget key authenticated the request (no person or secret involved). */
@@ -20,6 +20,8 @@ declare module 'fastify' {
 export interface WidgetAuthOptions {
   db: Kysely<Database>;
   limiter: RateLimiter;
+  /** Whether the org lets pages at this Origin use its widget (its allowed origins, or any). */
+  originAllowed(orgId: string, origin: string): Promise<boolean>;
 }
 
 /** Requests per rolling minute per widget key, unless the key has its own limit (0 = unlimited). */
@@ -104,32 +106,62 @@ export function widgetKeyAuth(options: WidgetAuthOptions) {
         'This is a secret API key: never put it in a web page. The widget API takes the public widget key (talki_pk_…); revoke this secret key if it was published.',
       );
     }
+    await refuseForeignOrigin(request, reply, options, key.org_id);
     const limit = key.rate_limit ?? WIDGET_KEY_RATE_LIMIT;
     await spend(request, reply, options.limiter, `widget:${key.id}`, limit, 'for this widget key');
     request.widget = { orgId: key.org_id, keyId: key.id };
   };
 }
 
+/**
+ * A page on an origin the org did not list gets a 403 before anything is read, written or
+ * counted against the key, and its response carries no Access-Control-Allow-Origin.
+ */
+async function refuseForeignOrigin(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: WidgetAuthOptions,
+  orgId: string,
+): Promise<void> {
+  const origin = request.headers.origin;
+  if (origin === undefined || (await options.originAllowed(orgId, origin))) return;
+  reply.removeHeader('Access-Control-Allow-Origin');
+  reply.removeHeader('Access-Control-Expose-Headers');
+  // ErrorCode (errors.ts) does not list the widget's own codes yet.
+  throw new AppError(
+    'ORIGIN_NOT_ALLOWED' as ErrorCode,
+    403,
+    `Pages on ${origin} may not use this widget: add the origin to the widget's allowed origins`,
+  );
+}
+
 const EXPOSED_HEADERS =
   'X-Request-Id, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After';
 
 /**
- * The widget API's scope: CORS open to every origin (read-only GETs authenticated by a public
- * key, so no origin gains anything it could not get by itself; restricting origins per org is
- * the widget issue's), preflight answers, and the widget-key hook.
+ * The widget API's scope: CORS for the pages the org allows (checked per request once the key
+ * names the org; until then the page may read the 401 or 429 it caused, which tells it
+ * nothing), preflight answers, and the widget-key hook. Without an Origin header (not a
+ * browser) `*` is sent: there is no page to restrict.
  */
 export function registerWidgetScope(app: FastifyInstance, options: WidgetAuthOptions): void {
-  app.addHook('onRequest', async (_request, reply) => {
+  app.addHook('onRequest', async (request, reply) => {
     // Set first, so that errors (401, 429) are readable by the page too.
-    reply.header('Access-Control-Allow-Origin', '*');
+    reply.header('Access-Control-Allow-Origin', request.headers.origin ?? '*');
     reply.header('Access-Control-Expose-Headers', EXPOSED_HEADERS);
+    reply.header('Vary', 'Origin');
   });
   app.addHook('onRequest', widgetKeyAuth(options));
+  // The preflight carries no key, so it can't know the org: it is answered for any origin, and
+  // the request that follows is checked.
   app.options('/*', { schema: { hide: true } }, async (_request, reply) =>
     reply
       .code(204)
-      .header('Access-Control-Allow-Methods', 'GET, OPTIONS')
-      .header('Access-Control-Allow-Headers', 'Authorization, X-Talki-Widget-Key')
+      .header('Access-Control-Allow-Methods', 'GET, POST, OPTIONS')
+      .header(
+        'Access-Control-Allow-Headers',
+        'Authorization, Content-Type, X-Talki-Widget-Key, X-Talki-Visitor-Token',
+      )
       .header('Access-Control-Max-Age', '600')
       .send(),
   );

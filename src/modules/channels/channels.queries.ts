@@ -78,3 +78,12 @@ export function updateChannel(
 export function deleteChannel(db: Kysely<Database>, orgId: string, id: string) {
   return db.deleteFrom('channels').where('org_id', '=', orgId).where('id', '=', id).execute();
 }
+
+/** Insert unless a unique index says it exists (the org's one widget row). */
+export function insertChannelIfNew(db: Kysely<Database>, row: Insertable<ChannelsTable>) {
+  return db
+    .insertInto('channels')
+    .values(row)
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}

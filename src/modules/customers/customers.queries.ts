@@ -139,3 +139,49 @@ export function insertCustomerIfNew(db: Kysely<Database>, row: Insertable<Custom
 export function lockCustomerByEmail(db: Kysely<Database>, orgId: string, emailLower: string) {
   return forUpdate(db as Kysely<unknown>, matching(db, orgId, { emailLower }).selectAll()).executeTakeFirst();
 }
+
+/** The live customer with this userId, locked like lockCustomerByEmail. */
+export function lockCustomerByUserId(db: Kysely<Database>, orgId: string, userId: string) {
+  return forUpdate(db as Kysely<unknown>, matching(db, orgId, { userId }).selectAll()).executeTakeFirst();
+}
+
+/** The customer behind a chat on a channel (Telegram chat id → customer). */
+export function findContact(db: Kysely<Database>, channelId: string, externalId: string) {
+  return db
+    .selectFrom('channel_contacts')
+    .select(['customer_id'])
+    .where('channel_id', '=', channelId)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
+}
+
+/** Points a chat at a customer (first message, or its customer was deleted). */
+export async function saveContact(
+  db: Kysely<Database>,
+  row: { channel_id: string; external_id: string; org_id: string; customer_id: string; created_at: number },
+) {
+  await db
+    .insertInto('channel_contacts')
+    .values(row)
+    .onConflict((oc) =>
+      oc.columns(['channel_id', 'external_id']).doUpdateSet({ customer_id: row.customer_id }),
+    )
+    .execute();
+}
+
+/** The chat a customer writes from on a channel (where replies to them go). */
+export function contactOfCustomer(
+  db: Kysely<Database>,
+  orgId: string,
+  channelId: string,
+  customerId: string,
+) {
+  return db
+    .selectFrom('channel_contacts')
+    .select(['external_id'])
+    .where('org_id', '=', orgId)
+    .where('channel_id', '=', channelId)
+    .where('customer_id', '=', customerId)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+}

@@ -13,6 +13,7 @@ export const EVENT_TYPES = [
   'ticket.deleted',
   'ticket.merged',
   'message.created',
+  'message.delivery_failed',
   'customer.created',
   'customer.updated',
   'customer.deleted',
@@ -37,6 +38,9 @@ export const EVENT_TYPES = [
   'time_entry.deleted',
   'upload.created',
   'org.updated',
+  'channel.created',
+  'channel.updated',
+  'channel.deleted',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -1,5 +1,20 @@
-import type { Insertable, Kysely } from 'kysely';
+import type { Insertable, Kysely, Updateable } from 'kysely';
 import type { Database, MessagesTable } from '../../db/schema.js';
+
+const COLUMNS = [
+  'id',
+  'ticket_id',
+  'role',
+  'text',
+  'author_name',
+  'internal',
+  'data',
+  'html',
+  'delivery_status',
+  'delivery_error',
+  'delivered_at',
+  'created_at',
+] as const;
 
 export function insertMessage(db: Kysely<Database>, row: Insertable<MessagesTable>) {
   return db.insertInto('messages').values(row).execute();
@@ -14,7 +29,7 @@ export function messagesOf(
   return db
     .selectFrom('messages')
     .$if(!options.withSystem, (query) => query.where('role', '!=', 'system'))
-    .select(['id', 'ticket_id', 'role', 'text', 'author_name', 'internal', 'data', 'created_at'])
+    .select(COLUMNS)
     .where('ticket_id', '=', ticketId)
     .where('org_id', '=', orgId)
     .orderBy('id')
@@ -32,7 +47,7 @@ export function pageOfMessages(
 ) {
   let query = db
     .selectFrom('messages')
-    .select(['id', 'ticket_id', 'role', 'text', 'author_name', 'internal', 'data', 'created_at'])
+    .select(COLUMNS)
     .where('ticket_id', '=', ticketId)
     .where('org_id', '=', orgId);
   if (options.after !== undefined) query = query.where('id', '>', options.after);
@@ -48,4 +63,66 @@ export function pageOfMessages(
     );
   }
   return query.orderBy('id').limit(options.limit).execute();
+}
+
+export function ticketOfReferences(
+  db: Kysely<Database>,
+  orgId: string,
+  refs: { externalIds: string[]; messageIds: string[] },
+) {
+  return db
+    .selectFrom('messages')
+    .select(['ticket_id'])
+    .where('org_id', '=', orgId)
+    .where((eb) =>
+      eb.or([
+        ...(refs.externalIds.length ? [eb('external_id', 'in', refs.externalIds)] : []),
+        ...(refs.messageIds.length ? [eb('id', 'in', refs.messageIds)] : []),
+      ]),
+    )
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export function findByExternalId(db: Kysely<Database>, orgId: string, externalId: string) {
+  return db
+    .selectFrom('messages')
+    .select(['id', 'ticket_id'])
+    .where('org_id', '=', orgId)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
+}
+
+export function findForDelivery(db: Kysely<Database>, messageId: string) {
+  return db
+    .selectFrom('messages')
+    .select([...COLUMNS, 'org_id'])
+    .where('id', '=', messageId)
+    .executeTakeFirst();
+}
+
+export function externalIdsOf(db: Kysely<Database>, orgId: string, ticketId: string) {
+  return db
+    .selectFrom('messages')
+    .select(['external_id'])
+    .where('org_id', '=', orgId)
+    .where('ticket_id', '=', ticketId)
+    .where('external_id', 'is not', null)
+    .orderBy('id')
+    .execute();
+}
+
+export function updateDelivery(
+  db: Kysely<Database>,
+  orgId: string,
+  messageId: string,
+  changes: Updateable<MessagesTable>,
+) {
+  return db
+    .updateTable('messages')
+    .set(changes)
+    .where('org_id', '=', orgId)
+    .where('id', '=', messageId)
+    .execute();
 }

@@ -3,9 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { errorResponses } from '../../http/errors.js';
 import type { ModuleRoutes } from '../../http/module.js';
-import { addAgentMessage, resolveTicketId } from '../tickets/tickets.service.js';
+import { addAgentMessage, retryDelivery } from '../tickets/tickets.replies.js';
+import { resolveTicketId } from '../tickets/tickets.service.js';
 import { TicketParams } from '../tickets/tickets.schemas.js';
-import { CreateMessageBody, ListMessagesQuery, MessageList } from './messages.schemas.js';
+import { CreateMessageBody, ListMessagesQuery, MessageList, MessageParams } from './messages.schemas.js';
 import { pageOfThread } from './messages.service.js';
 
 const tags = ['Messages'];
@@ -30,6 +31,22 @@ export const messageRoutes: ModuleRoutes = ({ db }) =>
       },
       async (request, reply) =>
         reply.code(201).send(await addAgentMessage(db, request.caller, request.params.id, request.body)),
+    );
+
+    app.post(
+      '/tickets/:id/messages/:messageId/retry',
+      {
+        schema: {
+          tags,
+          operationId: 'retryMessageDelivery',
+          summary: 'Retry a failed delivery',
+          description:
+            'Queues a message whose delivery failed (`deliveryStatus: failed`) for delivery again, on the ticket’s channel. Answers the message, now `queued`; its deliveryStatus changes to sent or failed as the delivery goes. 409 when the message’s delivery has not failed.',
+          params: MessageParams,
+          response: { 200: Type.Ref('Message'), ...errorResponses(401, 403, 404, 409, 429) },
+        },
+      },
+      async (request) => retryDelivery(db, request.caller, request.params.id, request.params.messageId),
     );
 
     app.get(

@@ -44,6 +44,19 @@ export const Message = Type.Object(
     attachments: Type.Array(Attachment, {
       description: 'Files on the message (POST /v1/uploads, then attachments: [uploadId]).',
     }),
+    html: Type.Optional(
+      Type.String({ description: 'Email messages: the sanitised HTML body (text holds the plain text).' }),
+    ),
+    deliveryStatus: Type.Union([StringEnum(['queued', 'sent', 'failed']), Type.Null()], {
+      description:
+        "Agent messages: delivery to the customer on the ticket's channel. queued (waiting or being retried), sent, or failed (given up; see deliveryError, and POST …/retry). API-channel tickets are delivered by the event log, so their replies are sent at once. Null for customer and system messages and internal notes.",
+    }),
+    deliveryError: Type.Union([Type.String(), Type.Null()], {
+      description: 'The last delivery attempt’s error, while queued for a retry or after failing.',
+    }),
+    deliveredAt: Type.Union([Timestamp, Type.Null()], {
+      description: 'When the channel accepted the message.',
+    }),
     createdAt: Timestamp,
   },
   { $id: 'Message' },
@@ -99,4 +112,9 @@ export type ListMessagesQuery = Static<typeof ListMessagesQuery>;
 export const MessageList = Type.Object({
   data: Type.Array(Type.Ref('Message')),
   meta: Type.Object({ limit: Type.Integer(), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+});
+
+export const MessageParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 100, description: 'The ticket: its id or its code (ACME-42).' }),
+  messageId: Type.String({ minLength: 1, maxLength: 100 }),
 });

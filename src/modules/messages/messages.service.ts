@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, MessageRole } from '../../db/schema.js';
+import type { Database, DeliveryStatus, MessageRole } from '../../db/schema.js';
 import { invalidField } from '../../http/errors.js';
 import { cursorPage } from '../../http/pagination.js';
 import { isoTime, newId } from '../../lib/ids.js';
@@ -18,6 +18,12 @@ export interface NewMessage {
   internal?: boolean;
   /** System messages: the change they record. */
   change?: MessageView['change'];
+  /** Agent messages: where delivery to the customer starts (null: nothing to deliver). */
+  deliveryStatus?: DeliveryStatus | null;
+  /** The channel's id for the message (email Message-ID, Telegram chat:message). */
+  externalId?: string | null;
+  /** Sanitised HTML of an email body. */
+  html?: string | null;
   at: number;
 }
 
@@ -29,6 +35,10 @@ interface MessageRecord {
   author_name: string | null;
   internal: number;
   data: string | null;
+  html: string | null;
+  delivery_status: DeliveryStatus | null;
+  delivery_error: string | null;
+  delivered_at: number | null;
   created_at: number;
 }
 
@@ -40,8 +50,12 @@ function view(row: MessageRecord): MessageView {
     text: row.text,
     internal: row.internal === 1,
     attachments: [],
+    deliveryStatus: row.delivery_status,
+    deliveryError: row.delivery_error,
+    deliveredAt: row.delivered_at === null ? null : isoTime(row.delivered_at),
     createdAt: isoTime(row.created_at),
   };
+  if (row.html !== null) message.html = row.html;
   if (row.role === 'agent' && row.author_name !== null) message.agentName = row.author_name;
   if (row.role === 'system' && row.data !== null)
     message.change = JSON.parse(row.data) as MessageView['change'];
@@ -61,6 +75,12 @@ export async function recordMessage(db: Kysely<Database>, input: NewMessage): Pr
     api_key_id: input.apiKeyId ?? null,
     internal: input.internal ? 1 : 0,
     data: input.change ? JSON.stringify(input.change) : null,
+    html: input.html ?? null,
+    external_id: input.externalId ?? null,
+    delivery_status: input.deliveryStatus ?? null,
+    delivery_error: null,
+    // Nothing to send (the API channel's event log is its delivery): delivered as it is stored.
+    delivered_at: input.deliveryStatus === 'sent' ? input.at : null,
     created_at: input.at,
   };
   await q.insertMessage(db, row);
@@ -134,4 +154,70 @@ export async function conversationText(
 ): Promise<string> {
   const rows = await q.messagesOf(db, orgId, ticketId, { withSystem: false });
   return rows.map((row) => row.text).join('\n');
+}
+
+/** The ticket of the first message (by id or by the channel's id) that any of `refs` names. */
+export async function ticketOfReferences(
+  db: Kysely<Database>,
+  orgId: string,
+  refs: { externalIds: string[]; messageIds: string[] },
+): Promise<string | undefined> {
+  if (refs.externalIds.length === 0 && refs.messageIds.length === 0) return undefined;
+  return (await q.ticketOfReferences(db, orgId, refs))?.ticket_id;
+}
+
+/** The message with this channel id (a duplicate delivery of something already received). */
+export async function findByExternalId(
+  db: Kysely<Database>,
+  orgId: string,
+  externalId: string,
+): Promise<{ id: string; ticketId: string } | undefined> {
+  const row = await q.findByExternalId(db, orgId, externalId);
+  return row ? { id: row.id, ticketId: row.ticket_id } : undefined;
+}
+
+/** A message with what its delivery needs, or undefined when it is gone (its ticket was deleted). */
+export async function messageForDelivery(db: Kysely<Database>, messageId: string) {
+  const row = await q.findForDelivery(db, messageId);
+  if (!row) return undefined;
+  const message = (await withAttachments(db, row.org_id, [view(row)]))[0] as MessageView;
+  return {
+    orgId: row.org_id,
+    ticketId: row.ticket_id,
+    internal: row.internal === 1,
+    status: row.delivery_status,
+    message,
+  };
+}
+
+/** The channel ids of a ticket's messages, oldest first (what an email's References are built from). */
+export async function threadOf(db: Kysely<Database>, orgId: string, ticketId: string): Promise<string[]> {
+  return (await q.externalIdsOf(db, orgId, ticketId))
+    .map((row) => row.external_id)
+    .filter((id) => id !== null);
+}
+
+/** Records how a delivery went: sent (with the channel's id for it), failed, or queued again. */
+export async function setDeliveryState(
+  db: Kysely<Database>,
+  orgId: string,
+  messageId: string,
+  state:
+    | { status: 'sent'; externalId: string | null; at: number }
+    | { status: 'failed'; error: string }
+    | { status: 'queued'; error: string | null },
+): Promise<void> {
+  await q.updateDelivery(
+    db,
+    orgId,
+    messageId,
+    state.status === 'sent'
+      ? {
+          delivery_status: 'sent',
+          delivery_error: null,
+          delivered_at: state.at,
+          ...(state.externalId ? { external_id: state.externalId } : {}),
+        }
+      : { delivery_status: state.status, delivery_error: state.error },
+  );
 }

@@ -327,3 +327,35 @@ export function moveMessages(db: Kysely<Database>, orgId: string, fromTicketId: 
     .where('ticket_id', '=', fromTicketId)
     .execute();
 }
+
+/** The customer's most recent unresolved, unmerged ticket on a channel (a chat continues it). */
+export function latestOpenOfCustomer(
+  db: Kysely<Database>,
+  orgId: string,
+  customerId: string,
+  channel: TicketChannel,
+  channelId: string | null,
+) {
+  return db
+    .selectFrom('tickets')
+    .select(['id'])
+    .where('org_id', '=', orgId)
+    .where('customer_id', '=', customerId)
+    .where('channel', '=', channel)
+    .$if(channelId !== null, (q) => q.where('channel_id', '=', channelId))
+    .where('status', '!=', 'resolved')
+    .where('merged_into', 'is', null)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** Which channel a ticket answers on and whose it is: what a reply's delivery needs. */
+export function deliveryTargetOf(db: Kysely<Database>, orgId: string, ticketId: string) {
+  return db
+    .selectFrom('tickets')
+    .select(['id', 'number', 'subject', 'channel', 'channel_id', 'customer_id'])
+    .where('org_id', '=', orgId)
+    .where('id', '=', ticketId)
+    .executeTakeFirst();
+}

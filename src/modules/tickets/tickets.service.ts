@@ -1,18 +1,16 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { reserveTicketNumber } from '../../db/sequences.js';
-import { agentIdOf, type Caller } from '../../http/caller.js';
+import type { Caller } from '../../http/caller.js';
 import { invalidField, notFound } from '../../http/errors.js';
 import { cursorPage, pagingOf } from '../../http/pagination.js';
 import { newId } from '../../lib/ids.js';
 import { findOrgAgent } from '../agents/agents.service.js';
 import { customerForTicket } from '../customers/customers.service.js';
 import { recordEvent } from '../events/events.service.js';
-import type { MessageView } from '../messages/messages.schemas.js';
 import { listConversation, recordMessage } from '../messages/messages.service.js';
 import { ticketCodePrefix } from '../orgs/orgs.service.js';
 import { ensureTags } from '../tags/tags.service.js';
-import { attachUploads } from '../uploads/uploads.service.js';
 import { searchWords } from '../../db/search.js';
 import { recordChange, type Change } from './tickets.audit.js';
 import { indexTicket, reindexTicket, unindexTicket } from './tickets.search.js';
@@ -317,40 +315,6 @@ export async function deleteTicket(db: Kysely<Database>, caller: Caller, ref: st
   });
 }
 
-/** An agent reply or internal note; the ticket's updatedAt moves with it. */
-export async function addAgentMessage(
-  db: Kysely<Database>,
-  caller: Caller,
-  ticketRef: string,
-  input: { text: string; internal?: boolean | undefined; attachments?: string[] | undefined },
-): Promise<MessageView> {
-  return db.transaction().execute(async (trx) => {
-    const ticket = await lockTicket(trx, caller.orgId, ticketRef);
-    const now = Math.max(Date.now(), ticket.updated_at + 1);
-    const message = await recordMessage(trx, {
-      orgId: caller.orgId,
-      ticketId: ticket.id,
-      role: 'agent',
-      text: input.text,
-      authorName: caller.name,
-      agentId: agentIdOf(caller),
-      apiKeyId: caller.actorType === 'api_key' ? caller.actorId : null,
-      internal: input.internal ?? false,
-      at: now,
-    });
-    if (input.attachments?.length)
-      message.attachments = await attachUploads(trx, caller, message.id, input.attachments);
-    await q.updateTicket(trx, caller.orgId, ticket.id, { updated_at: now });
-    await q.setTagsUpdatedAt(trx, caller.orgId, ticket.id, now);
-    await reindexTicket(trx, caller.orgId, ticket.id);
-    await recordEvent(trx, caller, caller.orgId, 'message.created', message.id, {
-      ticket: { id: ticket.id, status: ticket.status, channel: ticket.channel, subject: ticket.subject },
-      message,
-    });
-    return message;
-  });
-}
-
 /** The id of the org's ticket that `ref` names (an id or a code such as ACME-42), or a 404. */
 export async function resolveTicketId(db: Kysely<Database>, caller: Caller, ref: string): Promise<string> {
   return (await lockTicket(db, caller.orgId, ref)).id;
@@ -385,4 +349,18 @@ export async function adjustTimeSpent(
   deltaMinutes: number,
 ): Promise<void> {
   if (deltaMinutes !== 0) await q.addTimeSpent(db, orgId, ticketId, deltaMinutes);
+}
+
+/** Where replies on a ticket go: its channel, customer and the code mail subjects carry. */
+export async function deliveryTargetOf(db: Kysely<Database>, orgId: string, ticketId: string) {
+  const row = await q.deliveryTargetOf(db, orgId, ticketId);
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    code: `${await ticketCodePrefix(db, orgId)}-${row.number}`,
+    subject: row.subject,
+    channel: row.channel,
+    channelId: row.channel_id,
+    customerId: row.customer_id,
+  };
 }

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
@@ -105,6 +105,66 @@ export async function createUploads(
   }
 }
 
+/** A file that came in with a channel message, before it is stored. */
+export interface ReceivedFile {
+  filename: string | undefined;
+  declaredType: string | undefined;
+  content: Buffer;
+}
+
+/** Files stored for a message that is not recorded yet: recordReceivedFiles or discardReceivedFiles them. */
+export type StoredFiles = q.UploadRow[];
+
+/**
+ * Stores a channel message's files (an email's attachments, a Telegram photo) ahead of the
+ * message's transaction, which then records them with recordReceivedFiles; if the message is
+ * not recorded, discardReceivedFiles removes the bytes again.
+ */
+export async function storeReceivedFiles(
+  storage: BlobStorage,
+  caller: Caller,
+  files: ReceivedFile[],
+): Promise<StoredFiles> {
+  const rows: q.UploadRow[] = [];
+  try {
+    for (const file of files.slice(0, MAX_ATTACHMENTS)) {
+      const incoming: IncomingFile = {
+        filename: file.filename,
+        declaredType: file.declaredType,
+        content: Readable.from([file.content]),
+        truncated: () => false,
+      };
+      rows.push(await storeOne(storage, caller, incoming, Number.MAX_SAFE_INTEGER));
+    }
+    return rows;
+  } catch (error) {
+    await discardReceivedFiles(storage, rows);
+    throw error;
+  }
+}
+
+/** Records stored files as the attachments of a message, inside the message's transaction. */
+export async function recordReceivedFiles(
+  trx: Kysely<Database>,
+  caller: Caller,
+  files: StoredFiles,
+  messageId: string,
+): Promise<AttachmentView[]> {
+  if (files.length === 0) return [];
+  await q.insertUploads(
+    trx,
+    files.map((row) => ({ ...row, message_id: messageId })),
+  );
+  for (const row of files) {
+    await recordEvent(trx, caller, caller.orgId, 'upload.created', row.id, { upload: view(row) });
+  }
+  return (await attachmentsOf(trx, caller.orgId, [messageId])).get(messageId) ?? [];
+}
+
+export async function discardReceivedFiles(storage: BlobStorage, files: StoredFiles): Promise<void> {
+  await Promise.allSettled(files.map((row) => storage.delete(row.storage_key)));
+}
+
 async function findUploadOr404(db: Kysely<Database>, caller: Caller, id: string): Promise<q.UploadRow> {
   const row = PLAUSIBLE_ID.test(id) ? await q.findUpload(db, caller.orgId, id) : undefined;
   if (!row) throw notFound(`Upload ${id} not found`);
@@ -129,6 +189,18 @@ export async function openUploadContent(
     if (error instanceof BlobNotFoundError) throw notFound(`The content of upload ${id} is gone`);
     throw error;
   }
+}
+
+/** The bytes of an org's stored file, for the server's own use (delivering an attachment). */
+export async function openStoredFile(
+  db: Kysely<Database>,
+  storage: BlobStorage,
+  orgId: string,
+  id: string,
+): Promise<Readable> {
+  const row = await q.findUpload(db, orgId, id);
+  if (!row) throw new Error(`upload ${id} is gone`);
+  return storage.get(row.storage_key);
 }
 
 /**

@@ -1,0 +1,52 @@
+import type { ParsedEmail } from './parse.js';
+
+/** The header Talki puts on every mail it sends: seeing it come back in means a loop. */
+export const TALKI_MESSAGE_HEADER = 'X-Talki-Message-Id';
+
+/** Message-IDs Talki generates for its own mail: `<msg_01k…@support.acme.com>`. */
+const TALKI_MESSAGE_ID = /^<msg_[0-9a-z]{26}@[^<>\s]+>$/i;
+
+const BULK_PRECEDENCE = new Set(['bulk', 'junk', 'list', 'auto_reply']);
+const SUPPRESSING = new Set(['all', 'oof', 'autoreply']);
+const BOUNCE_SENDERS = new Set(['mailer-daemon', 'postmaster']);
+
+/** The first value of a header, lower-cased, without parameters (`auto-replied; x=y` → `auto-replied`). */
+function token(email: ParsedEmail, name: string): string | undefined {
+  const value = email.headers.get(name)?.[0];
+  return value?.split(';')[0]?.trim().toLowerCase();
+}
+
+const has = (email: ParsedEmail, name: string) => email.headers.has(name);
+
+/**
+ * Why this mail must not open or continue a ticket (an auto-reply, a list, a bounce, Talki's
+ * own mail coming back), or null for mail a person wrote. Answering automated mail is how
+ * helpdesks end up in reply loops with out-of-office responders. `envelopeFrom` is the SMTP
+ * MAIL FROM when known: an empty one is the null sender of bounces.
+ */
+export function automatedReason(email: ParsedEmail, envelopeFrom?: string | null): string | null {
+  const autoSubmitted = token(email, 'auto-submitted');
+  if (autoSubmitted !== undefined && autoSubmitted !== 'no') return `Auto-Submitted: ${autoSubmitted}`;
+  const precedence = token(email, 'precedence');
+  if (precedence !== undefined && BULK_PRECEDENCE.has(precedence)) return `Precedence: ${precedence}`;
+  if (has(email, 'x-autoreply')) return 'X-Autoreply';
+  if (has(email, 'x-autorespond')) return 'X-Autorespond';
+  const suppress = email.headers.get('x-auto-response-suppress')?.[0] ?? '';
+  if (suppress.split(/[\s,]+/).some((value) => SUPPRESSING.has(value.toLowerCase()))) {
+    return `X-Auto-Response-Suppress: ${suppress}`;
+  }
+  if (has(email, 'list-id')) return 'mailing list (List-Id)';
+  if (has(email, 'list-unsubscribe')) return 'mailing list (List-Unsubscribe)';
+  if (token(email, 'content-type') === 'multipart/report') return 'bounce (multipart/report)';
+  const localPart = email.from.address.split('@')[0]?.toLowerCase() ?? '';
+  if (BOUNCE_SENDERS.has(localPart)) return `bounce (from ${localPart})`;
+  if (email.headers.get('return-path')?.some((value) => value.replace(/\s/g, '') === '<>')) {
+    return 'bounce (Return-Path: <>)';
+  }
+  if (envelopeFrom === '') return 'bounce (null envelope sender)';
+  if (has(email, TALKI_MESSAGE_HEADER.toLowerCase())) return `loop (${TALKI_MESSAGE_HEADER})`;
+  if (email.messageId !== null && TALKI_MESSAGE_ID.test(email.messageId)) {
+    return 'loop (a Message-ID Talki generated)';
+  }
+  return null;
+}

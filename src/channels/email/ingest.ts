@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import type { ModuleDeps } from '../../http/module.js';
+import { receiveMessage } from '../inbound.js';
+import type { Channel } from '../types.js';
+import { automatedReason } from './automation.js';
+import { parseEmail, type ParsedEmail } from './parse.js';
+
+export type IngestResult =
+  | { outcome: 'created' | 'appended' | 'duplicate'; ticketId: string; messageId: string }
+  | { outcome: 'ignored'; reason: string };
+
+export type IngestDeps = Pick<ModuleDeps, 'db' | 'storage'>;
+
+export interface IngestOptions {
+  /** The SMTP envelope's MAIL FROM, when the mail came over SMTP ('' = the null sender). */
+  envelopeFrom?: string | null;
+}
+
+/**
+ * The id a message is deduplicated by. A mail without a Message-ID gets one from its bytes, so
+ * that an MTA retrying after a temporary failure does not post it twice.
+ */
+function externalIdOf(email: ParsedEmail, raw: Buffer): string {
+  if (email.messageId !== null) return email.messageId;
+  return `<${createHash('sha256').update(raw).digest('hex').slice(0, 40)}@no-message-id.talki>`;
+}
+
+/**
+ * One inbound mail for an email channel: parsed (MalformedEmailError when it is not a usable
+ * message), dropped with a reason when automated or sent by the channel's own address, else
+ * handed to receiveMessage, which threads it and stores it with its files in one transaction.
+ */
+export async function ingestEmail(
+  deps: IngestDeps,
+  channel: Channel<'email'>,
+  raw: Buffer,
+  options: IngestOptions = {},
+): Promise<IngestResult> {
+  const email = await parseEmail(raw);
+  const reason = automatedReason(email, options.envelopeFrom);
+  if (reason !== null) return { outcome: 'ignored', reason };
+  if (email.from.address.toLowerCase() === channel.settings.address.toLowerCase()) {
+    return { outcome: 'ignored', reason: "loop (sent from the channel's own address)" };
+  }
+  const result = await receiveMessage(deps.db, deps.storage, {
+    orgId: channel.orgId,
+    channelType: 'email',
+    channelId: channel.id,
+    customer: { email: email.from.address, name: email.from.name },
+    threading: {
+      mode: 'email',
+      references: [...new Set([...email.inReplyTo, ...email.references])],
+      subjectCode: email.subjectCode,
+    },
+    subject: email.subject,
+    text: email.text,
+    html: email.html,
+    externalId: externalIdOf(email, raw),
+    files: email.attachments,
+  });
+  return { outcome: result.outcome, ticketId: result.ticketId, messageId: result.messageId };
+}

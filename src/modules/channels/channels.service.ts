@@ -1,0 +1,388 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { SecretBox } from '../../channels/secret-box.js';
+import {
+  newWebhookSecret,
+  prepareTelegramChannel,
+  teardownTelegramChannel,
+  telegramWebhookUrl,
+} from '../../channels/telegram/setup.js';
+import type { Channel, SecretsOf, SettingsOf } from '../../channels/types.js';
+import type { Config } from '../../config.js';
+import { isUniqueViolation } from '../../db/database.js';
+import type { ChannelType, Database } from '../../db/schema.js';
+import type { Caller } from '../../http/caller.js';
+import { AppError, invalidField, notFound } from '../../http/errors.js';
+import { listPage, pagingOf, type ListPage } from '../../http/pagination.js';
+import { isoTime, newId } from '../../lib/ids.js';
+import { recordEvent } from '../events/events.service.js';
+import { channelOf, DEFAULT_WIDGET_SETTINGS } from './channels.lookup.js';
+import * as q from './channels.queries.js';
+import type {
+  ChannelView,
+  CreateChannelBody,
+  ListChannelsQuery,
+  UpdateChannelBody,
+} from './channels.schemas.js';
+
+/** What channels need from the server: the secret box, settings, and the address the world reaches it at. */
+export interface ChannelEnv {
+  box: SecretBox;
+  config: Pick<Config, 'telegramApiUrl'>;
+  /** https://help.example.com — TALKI_PUBLIC_URL, or where the admin's request came in. */
+  publicUrl: string;
+}
+
+const FIELDS: Record<ChannelType, readonly string[]> = {
+  email: ['address', 'displayName', 'smtpUrl'],
+  telegram: ['botToken', 'mode'],
+  widget: [
+    'allowedOrigins',
+    'color',
+    'title',
+    'greeting',
+    'requireEmail',
+    'requireSignedIdentity',
+    'identitySecret',
+  ],
+};
+const COMMON = ['type', 'name', 'enabled'];
+
+/** A setting that belongs to another channel type is a mistake worth naming, not something to drop. */
+function rejectForeignFields(type: ChannelType, body: Record<string, unknown>): void {
+  for (const field of Object.keys(body)) {
+    if (body[field] !== undefined && !COMMON.includes(field) && !FIELDS[type].includes(field)) {
+      throw invalidField(field, `is not a setting of ${type} channels`);
+    }
+  }
+}
+
+function view(channel: Channel, row: q.ChannelRow, env: ChannelEnv): ChannelView {
+  const base = {
+    id: channel.id,
+    type: channel.type,
+    name: channel.name,
+    enabled: channel.enabled,
+    createdAt: isoTime(row.created_at),
+    updatedAt: isoTime(row.updated_at),
+  };
+  if (channel.type === 'email') {
+    const settings = channel.settings as SettingsOf['email'];
+    return {
+      ...base,
+      address: settings.address,
+      displayName: settings.displayName,
+      smtpUrlSet: Boolean((channel.secrets as SecretsOf['email']).smtpUrl),
+      inboundUrl: `${env.publicUrl}/channels/email/inbound/${channel.inboundToken}`,
+    };
+  }
+  if (channel.type === 'telegram') {
+    const settings = channel.settings as SettingsOf['telegram'];
+    return {
+      ...base,
+      mode: settings.mode,
+      botUsername: settings.botUsername,
+      botTokenSet: true,
+      webhookUrl: settings.webhookUrl,
+      webhookError: settings.webhookError,
+    };
+  }
+  const settings = channel.settings as SettingsOf['widget'];
+  return {
+    ...base,
+    ...settings,
+    identitySecretSet: Boolean((channel.secrets as SecretsOf['widget']).identitySecret),
+  };
+}
+
+/** An origin as browsers send it (scheme://host[:port]); a trailing slash is forgiven, a path is not. */
+function normaliseOrigin(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw invalidField('allowedOrigins', `"${value}" is not an origin like https://shop.example`);
+  }
+  if (
+    !['http:', 'https:'].includes(url.protocol) ||
+    url.pathname !== '/' ||
+    url.search ||
+    url.hash ||
+    url.username
+  ) {
+    throw invalidField('allowedOrigins', `"${value}" is not an origin like https://shop.example (no path)`);
+  }
+  return url.origin;
+}
+
+async function withAddressConflicts<T>(address: string | undefined, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (address !== undefined && isUniqueViolation(error)) {
+      throw new AppError('CONFLICT', 409, `The address ${address} already belongs to an email channel`, {
+        fields: [{ field: 'address', message: 'is already an email channel’s address' }],
+      });
+    }
+    throw error;
+  }
+}
+
+/** The org's widget row, created with the defaults the first time anyone looks at it. */
+async function widgetRow(db: Kysely<Database>, orgId: string): Promise<q.ChannelRow> {
+  const existing = await q.findWidget(db, orgId);
+  if (existing) return existing;
+  const now = Date.now();
+  await q.insertChannelIfNew(db, {
+    id: newId('chn', now),
+    org_id: orgId,
+    type: 'widget',
+    name: 'Website widget',
+    settings: JSON.stringify(DEFAULT_WIDGET_SETTINGS),
+    secrets: null,
+    inbound_token: null,
+    address: null,
+    created_at: now,
+    updated_at: now,
+  });
+  const row = await q.findWidget(db, orgId);
+  if (!row) throw new Error('the widget channel vanished as it was created');
+  return row;
+}
+
+async function rowOr404(db: Kysely<Database>, orgId: string, id: string): Promise<q.ChannelRow> {
+  if (id === 'widget') return widgetRow(db, orgId);
+  const row = /^[A-Za-z0-9_-]{1,100}$/.test(id) ? await q.findInOrg(db, orgId, id) : undefined;
+  if (!row) throw notFound(`Channel ${id} not found`);
+  return row;
+}
+
+export async function listChannels(
+  db: Kysely<Database>,
+  env: ChannelEnv,
+  caller: Caller,
+  query: ListChannelsQuery,
+): Promise<ListPage<ChannelView>> {
+  const paging = pagingOf(query);
+  await widgetRow(db, caller.orgId);
+  // An org has a handful of channels: read them all, page in memory.
+  const rows = await q.listOfOrg(db, caller.orgId, query.type);
+  return listPage(
+    paging,
+    {
+      rows: async (window) => {
+        const start =
+          window.startingAfter === undefined ? 0 : rows.findIndex((r) => r.id === window.startingAfter) + 1;
+        if (window.startingAfter !== undefined && start === 0) {
+          throw invalidField('startingAfter', 'names no channel of this organization');
+        }
+        return rows.slice(start + window.offset, start + window.offset + window.limit);
+      },
+      count: async () => rows.length,
+    },
+    (page) => page.map((row) => view(channelOf(env.box, row), row, env)),
+  );
+}
+
+export async function getChannel(db: Kysely<Database>, env: ChannelEnv, caller: Caller, id: string) {
+  const row = await rowOr404(db, caller.orgId, id);
+  return view(channelOf(env.box, row), row, env);
+}
+
+export async function createChannel(
+  db: Kysely<Database>,
+  env: ChannelEnv,
+  caller: Caller,
+  body: CreateChannelBody,
+): Promise<ChannelView> {
+  rejectForeignFields(body.type, body);
+  const now = Date.now();
+  const id = newId('chn', now);
+  let row: q.ChannelRow;
+  if (body.type === 'email') {
+    if (body.address === undefined) throw invalidField('address', 'is required for an email channel');
+    const address = body.address.trim();
+    const settings: SettingsOf['email'] = { address, displayName: body.displayName?.trim() || null };
+    const secrets: SecretsOf['email'] = body.smtpUrl ? { smtpUrl: body.smtpUrl } : {};
+    row = {
+      id,
+      org_id: caller.orgId,
+      type: 'email',
+      name: body.name?.trim() ?? address,
+      enabled: body.enabled === false ? 0 : 1,
+      settings: JSON.stringify(settings),
+      secrets: env.box.seal(secrets),
+      inbound_token: randomBytes(24).toString('base64url'),
+      address: address.toLowerCase(),
+      created_at: now,
+      updated_at: now,
+    };
+  } else {
+    if (body.botToken === undefined) throw invalidField('botToken', 'is required for a Telegram channel');
+    const secrets: SecretsOf['telegram'] = {
+      botToken: body.botToken.trim(),
+      webhookSecret: newWebhookSecret(),
+    };
+    const mode = body.mode ?? 'webhook';
+    const setup = await prepareTelegramChannel({
+      config: env.config,
+      token: secrets.botToken,
+      mode,
+      webhookUrl: telegramWebhookUrl(env.publicUrl, id),
+      webhookSecret: secrets.webhookSecret,
+    });
+    const settings: SettingsOf['telegram'] = { mode, ...setup };
+    row = {
+      id,
+      org_id: caller.orgId,
+      type: 'telegram',
+      name: body.name?.trim() ?? (setup.botUsername ? `@${setup.botUsername}` : 'Telegram bot'),
+      enabled: body.enabled === false ? 0 : 1,
+      settings: JSON.stringify(settings),
+      secrets: env.box.seal(secrets),
+      inbound_token: null,
+      address: null,
+      created_at: now,
+      updated_at: now,
+    };
+  }
+  return withAddressConflicts(body.address, () =>
+    db.transaction().execute(async (trx) => {
+      await q.insertChannel(trx, row);
+      const channel = view(channelOf(env.box, row), row, env);
+      await recordEvent(trx, caller, caller.orgId, 'channel.created', id, { channel });
+      return channel;
+    }),
+  );
+}
+
+/** The row after a PATCH: settings merged, secrets re-sealed, Telegram set up again when its bot or mode changed. */
+async function patched(
+  env: ChannelEnv,
+  row: q.ChannelRow,
+  body: UpdateChannelBody,
+  now: number,
+): Promise<q.ChannelRow> {
+  const channel = channelOf(env.box, row);
+  const next: q.ChannelRow = {
+    ...row,
+    name: body.name?.trim() ?? row.name,
+    enabled: body.enabled === undefined ? row.enabled : body.enabled ? 1 : 0,
+    updated_at: now,
+  };
+  if (channel.type === 'email') {
+    const settings = { ...(channel.settings as SettingsOf['email']) };
+    const secrets = { ...(channel.secrets as SecretsOf['email']) };
+    if (body.address !== undefined) settings.address = body.address.trim();
+    if (body.displayName !== undefined) settings.displayName = body.displayName?.trim() || null;
+    if (body.smtpUrl === null) delete secrets.smtpUrl;
+    else if (body.smtpUrl !== undefined) secrets.smtpUrl = body.smtpUrl;
+    return {
+      ...next,
+      settings: JSON.stringify(settings),
+      secrets: env.box.seal(secrets),
+      address: settings.address.toLowerCase(),
+    };
+  }
+  if (channel.type === 'telegram') {
+    const settings = { ...(channel.settings as SettingsOf['telegram']) };
+    const secrets = { ...(channel.secrets as SecretsOf['telegram']) };
+    const token = body.botToken?.trim() ?? secrets.botToken;
+    const mode = body.mode ?? settings.mode;
+    if (token !== secrets.botToken || mode !== settings.mode) {
+      if (token !== secrets.botToken) await teardownTelegramChannel(env.config, secrets.botToken);
+      const setup = await prepareTelegramChannel({
+        config: env.config,
+        token,
+        mode,
+        webhookUrl: telegramWebhookUrl(env.publicUrl, row.id),
+        webhookSecret: secrets.webhookSecret,
+      });
+      Object.assign(settings, setup, { mode });
+      secrets.botToken = token;
+    }
+    // A new bot or mode starts polling afresh: update ids belong to one bot.
+    return { ...next, settings: JSON.stringify(settings), secrets: env.box.seal(secrets) };
+  }
+  const settings = { ...(channel.settings as SettingsOf['widget']) };
+  const secrets = { ...(channel.secrets as SecretsOf['widget']) };
+  if (body.allowedOrigins !== undefined)
+    settings.allowedOrigins = [...new Set(body.allowedOrigins.map(normaliseOrigin))];
+  if (body.color !== undefined) settings.color = body.color.toLowerCase();
+  if (body.title !== undefined) settings.title = body.title.trim();
+  if (body.greeting !== undefined) settings.greeting = body.greeting.trim();
+  if (body.requireEmail !== undefined) settings.requireEmail = body.requireEmail;
+  if (body.requireSignedIdentity !== undefined) settings.requireSignedIdentity = body.requireSignedIdentity;
+  if (body.identitySecret === null) delete secrets.identitySecret;
+  else if (body.identitySecret !== undefined) secrets.identitySecret = body.identitySecret;
+  if (settings.requireSignedIdentity && !secrets.identitySecret) {
+    throw invalidField('requireSignedIdentity', 'needs an identitySecret to check signatures with');
+  }
+  return { ...next, settings: JSON.stringify(settings), secrets: env.box.seal(secrets) };
+}
+
+export async function updateChannel(
+  db: Kysely<Database>,
+  env: ChannelEnv,
+  caller: Caller,
+  id: string,
+  body: UpdateChannelBody,
+): Promise<ChannelView> {
+  const current = await rowOr404(db, caller.orgId, id);
+  rejectForeignFields(current.type, body);
+  const next = await patched(env, current, body, Math.max(Date.now(), current.updated_at + 1));
+  return withAddressConflicts(body.address, () =>
+    db.transaction().execute(async (trx) => {
+      await q.updateChannel(trx, caller.orgId, current.id, {
+        name: next.name,
+        enabled: next.enabled,
+        settings: next.settings,
+        secrets: next.secrets,
+        address: next.address,
+        updated_at: next.updated_at,
+        // A different bot's updates are numbered afresh.
+        ...(body.botToken !== undefined ? { poll_offset: null } : {}),
+      });
+      const channel = view(channelOf(env.box, next), next, env);
+      await recordEvent(trx, caller, caller.orgId, 'channel.updated', current.id, { channel });
+      return channel;
+    }),
+  );
+}
+
+export async function deleteChannel(
+  db: Kysely<Database>,
+  env: ChannelEnv,
+  caller: Caller,
+  id: string,
+): Promise<void> {
+  const row = await rowOr404(db, caller.orgId, id);
+  if (row.type === 'widget') {
+    throw new AppError(
+      'CONFLICT',
+      409,
+      'The widget channel can’t be deleted; PATCH it with enabled: false to turn it off',
+    );
+  }
+  const channel = channelOf(env.box, row);
+  await db.transaction().execute(async (trx) => {
+    await q.deleteChannel(trx, caller.orgId, row.id);
+    await recordEvent(trx, caller, caller.orgId, 'channel.deleted', row.id, {
+      channel: view(channel, row, env),
+    });
+  });
+  if (channel.type === 'telegram') {
+    await teardownTelegramChannel(env.config, (channel.secrets as SecretsOf['telegram']).botToken);
+  }
+}
+
+/** A new identity secret for signed widget identities, returned this once. */
+export async function rotateIdentitySecret(
+  db: Kysely<Database>,
+  env: ChannelEnv,
+  caller: Caller,
+): Promise<{ identitySecret: string }> {
+  const identitySecret = randomBytes(32).toString('hex');
+  await updateChannel(db, env, caller, 'widget', { identitySecret });
+  return { identitySecret };
+}

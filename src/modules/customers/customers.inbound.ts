@@ -1,0 +1,139 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { notFound } from '../../http/errors.js';
+import { newId } from '../../lib/ids.js';
+import { recordEvent } from '../events/events.service.js';
+import { findOrCreateByEmail } from './customers.matching.js';
+import * as q from './customers.queries.js';
+import { view } from './customers.views.js';
+
+/** Who wrote a message that came in on a channel. */
+export type CustomerRef =
+  /** The org's customer with this email (case-insensitive), created if new. */
+  | { email: string; name?: string | null }
+  /** The customer behind this chat on the message's channel (a Telegram chat id), created if new. */
+  | { contact: { externalId: string; name: string | null } }
+  /** A known customer (a returning widget visitor). */
+  | { customerId: string }
+  /** The org's customer with this verified userId (a signed widget identity), created if new. */
+  | { userId: string; email?: string | null; name?: string | null }
+  /** Someone who gave no address: a new customer with at most a name. */
+  | { anonymous: { name: string | null } };
+
+const clean = (value: string | null | undefined) => value?.trim() || null;
+
+function newRow(
+  orgId: string,
+  at: number,
+  fields: { name?: string | null; email?: string | null; userId?: string | null },
+) {
+  const email = clean(fields.email);
+  return {
+    id: newId('cus', at),
+    org_id: orgId,
+    name: clean(fields.name),
+    email,
+    email_lower: email?.toLowerCase() ?? null,
+    user_id: fields.userId ?? null,
+    created_at: at,
+    updated_at: at,
+  };
+}
+
+async function byUserId(
+  db: Kysely<Database>,
+  orgId: string,
+  ref: { userId: string; email?: string | null; name?: string | null },
+  at: number,
+): Promise<q.CustomerRow> {
+  const email = clean(ref.email);
+  // An email another customer holds stays theirs: the verified user gets one without it.
+  const emailFree = email !== null && !(await q.findHolder(db, orgId, { emailLower: email.toLowerCase() }));
+  await q.insertCustomerIfNew(db, newRow(orgId, at, { ...ref, email: emailFree ? email : null }));
+  const customer = await q.lockCustomerByUserId(db, orgId, ref.userId);
+  if (!customer) throw new Error(`no customer for userId ${ref.userId} after inserting one`);
+  const name = clean(ref.name);
+  const missing = {
+    ...(customer.name === null && name !== null ? { name } : {}),
+    ...(customer.email === null && emailFree ? { email, email_lower: email?.toLowerCase() ?? null } : {}),
+  };
+  if (Object.keys(missing).length === 0) return customer;
+  await q.updateCustomer(db, orgId, customer.id, { ...missing, updated_at: at });
+  return { ...customer, ...missing, updated_at: at };
+}
+
+async function byContact(
+  db: Kysely<Database>,
+  orgId: string,
+  channelId: string | null,
+  contact: { externalId: string; name: string | null },
+  at: number,
+): Promise<q.CustomerRow> {
+  if (channelId === null) throw new Error('a chat contact needs the channel it writes on');
+  const known = await q.findContact(db, channelId, contact.externalId);
+  const existing = known ? await q.lockCustomer(db, orgId, known.customer_id) : undefined;
+  if (existing) return existing;
+  const row = newRow(orgId, at, { name: contact.name });
+  await q.insertCustomer(db, row);
+  await q.saveContact(db, {
+    channel_id: channelId,
+    external_id: contact.externalId,
+    org_id: orgId,
+    customer_id: row.id,
+    created_at: at,
+  });
+  return { ...row, phone: null, company: null, custom_fields: '{}', deleted_at: null };
+}
+
+/**
+ * The customer a channel message is from, found or created inside the caller's transaction; a
+ * new one is recorded as customer.created like any other creation.
+ */
+export async function customerForInbound(
+  db: Kysely<Database>,
+  orgId: string,
+  channelId: string | null,
+  ref: CustomerRef,
+): Promise<q.CustomerRow> {
+  const at = Date.now();
+  let customer: q.CustomerRow;
+  if ('userId' in ref) {
+    customer = await byUserId(db, orgId, ref, at);
+  } else if ('email' in ref) {
+    customer = await findOrCreateByEmail(db, orgId, { email: ref.email, name: ref.name ?? undefined });
+  } else if ('contact' in ref) {
+    customer = await byContact(db, orgId, channelId, ref.contact, at);
+  } else if ('customerId' in ref) {
+    const found = await q.lockCustomer(db, orgId, ref.customerId);
+    if (!found) throw notFound(`Customer ${ref.customerId} not found`);
+    customer = found;
+  } else {
+    const row = newRow(orgId, at, { name: ref.anonymous.name });
+    await q.insertCustomer(db, row);
+    customer = { ...row, phone: null, company: null, custom_fields: '{}', deleted_at: null };
+  }
+  if (customer.created_at >= at) {
+    await recordEvent(db, null, orgId, 'customer.created', customer.id, { customer: view(customer, 0) });
+  }
+  return customer;
+}
+
+/** The chat id replies to this customer go to on a chat channel, if they have written there. */
+export async function chatOfCustomer(
+  db: Kysely<Database>,
+  orgId: string,
+  channelId: string,
+  customerId: string,
+): Promise<string | null> {
+  return (await q.contactOfCustomer(db, orgId, channelId, customerId))?.external_id ?? null;
+}
+
+/** Who a reply goes to: the customer's name and email (null once deleted). */
+export async function replyAddressOf(
+  db: Kysely<Database>,
+  orgId: string,
+  customerId: string,
+): Promise<{ id: string; name: string | null; email: string | null } | undefined> {
+  const row = await q.findCustomer(db, orgId, customerId);
+  return row ? { id: row.id, name: row.name, email: row.email } : undefined;
+}
