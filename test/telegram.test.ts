@@ -386,6 +386,10 @@ describe.each(DIALECTS)('Telegram channel (%s)', (dialect) => {
         'doc-1',
       ]);
 
+      // A redelivered update is a duplicate before anything is downloaded again.
+      expect((await deliver(photo)).status).toBe(200);
+      expect(standIn.callsOf('getFile', WEBHOOK_TOKEN)).toHaveLength(2);
+
       const ticket = await ticketOf(document);
       expect(ticket.subject).toBe('Screenshot of the error');
       const customer = ticket.messages.filter((m: { role: string }) => m.role === 'customer');

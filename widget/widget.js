@@ -445,6 +445,9 @@
     list.sort(function (a, b) {
       return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
     });
+    state.conversations.forEach(function (conversation) {
+      if (conversation.id === message.conversationId) conversation.lastMessage = list[list.length - 1];
+    });
     if (state.current && state.current.id === message.conversationId && state.view === 'chat' && ui) {
       ui.log.appendChild(messageNode(message));
       ui.log.scrollTop = ui.log.scrollHeight;

@@ -81,7 +81,7 @@ async function spend(
  * onRequest hook for the public widget API: the org's widget key (talki_pk_…) → request.widget.
  * Secret keys are refused (403) so that nobody makes a web page work by pasting one into it.
  * Budgets: per client address first (before any lookup, so key guessing is throttled too),
- * then per widget key.
+ * then per widget key, after the page's origin is checked (a foreign page spends no budget).
  */
 export function widgetKeyAuth(options: WidgetAuthOptions) {
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {

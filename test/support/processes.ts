@@ -71,7 +71,7 @@ export async function startServer(env: Record<string, string | undefined>): Prom
     child,
     output: () => output,
     async stop() {
-      if (child.exitCode !== null) return child.exitCode;
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       const closed = once(child, 'exit');
       child.kill('SIGTERM');
       const [code] = (await closed) as [number | null];

@@ -19,7 +19,8 @@ export interface SmtpSink {
 }
 
 /** An SMTP server on a free port that keeps what it is sent, or refuses it as told. */
-export async function startSmtpSink(refusal?: SinkRefusal): Promise<SmtpSink> {
+/** On `port` when given (a sink coming back after an outage), else a free one. */
+export async function startSmtpSink(refusal?: SinkRefusal, port = 0): Promise<SmtpSink> {
   const messages: Buffer[] = [];
   const refuse = (callback: (error?: Error | null) => void) =>
     callback(Object.assign(new Error(refusal?.message), { responseCode: refusal?.code }));
@@ -42,11 +43,11 @@ export async function startSmtpSink(refusal?: SinkRefusal): Promise<SmtpSink> {
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.server.address() as AddressInfo).port;
   return {
-    port,
-    url: `smtp://127.0.0.1:${port}`,
+    port: bound,
+    url: `smtp://127.0.0.1:${bound}`,
     messages,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -64,15 +64,3 @@ export async function storePollOffset(
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
-
-/**
- * Forgets where polling was (for when a channel gets another bot: the new bot's update ids
- * start elsewhere) and who polls it.
- */
-export async function resetPollState(db: Kysely<Database>, channelId: string) {
-  await db
-    .updateTable('channels')
-    .set({ poll_offset: null, poll_owner: null, poll_lease_until: null })
-    .where('id', '=', channelId)
-    .execute();
-}

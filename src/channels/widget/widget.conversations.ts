@@ -98,8 +98,7 @@ export async function listMessages(
 async function readMessage(db: Kysely<Database>, orgId: string, id: string): Promise<WidgetMessageView> {
   const row = await q.findVisibleMessage(db, orgId, id);
   if (!row) throw new Error(`message ${id} not found right after it was received`);
-  const [view] = await messageViews(db, orgId, [row]);
-  return view!;
+  return messageView(row, (await attachmentsOf(db, orgId, [id])).get(id) ?? []);
 }
 
 /**
