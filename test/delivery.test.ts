@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrg, type CreatedOrg } from '../src/modules/orgs/orgs.service.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from './support/databases.js';
 import { startServer, type ServerProcess } from './support/processes.js';
-import { closedPort, rawEmail, startSmtpSink, type SmtpSink } from './support/smtp.js';
+import { closedPort, rawEmail, sendMail, startSmtpSink, type SmtpSink } from './support/smtp.js';
+import { startTelegramStandIn } from './support/telegram-stand-in.js';
 
 // End to end over real processes and sockets: `talki serve` with its job worker, replies
 // leaving over SMTP to a sink, and what happens when the sink is down or the server is killed.
@@ -167,6 +168,86 @@ describe.each(DIALECTS)('reply delivery (%s)', (dialect) => {
     } finally {
       await server.stop();
       await sink.close();
+    }
+  });
+
+  it('takes mail over SMTP into `talki serve` and answers over SMTP', async () => {
+    const sink = await startSmtpSink();
+    const server = await serve({ SMTP_URL: sink.url, TALKI_SMTP_PORT: '0', TALKI_SMTP_HOST: '127.0.0.1' });
+    try {
+      const smtpPort = Number(/talki: smtp listening on [\d.]+:(\d+)/.exec(server.output())?.[1]);
+      expect(smtpPort).toBeGreaterThan(0);
+      const client = api(server);
+      const address = `smtp${Date.now()}@acme.example`;
+      expect((await client.post('/v1/channels', { type: 'email', address })).status).toBe(201);
+      await expect(
+        sendMail(smtpPort, {
+          from: 'eve@customer.example',
+          to: 'nobody@acme.example',
+          subject: 'x',
+          text: 'y',
+        }),
+      ).rejects.toThrow(/550/);
+      const sent = await sendMail(smtpPort, {
+        from: 'Eve <eve@customer.example>',
+        to: address,
+        subject: 'Invoice question',
+        text: 'Why was I charged twice?',
+      });
+      const ticket = await waitFor('the mailed ticket', async () => {
+        const list = await client.get('/v1/tickets?channel=email&per_page=100');
+        return (list.body.data as { id: string; subject: string }[]).find(
+          (t) => t.subject === 'Invoice question',
+        );
+      });
+      const message = await reply(server, ticket.id, 'Refunded the second charge.');
+      await waitFor('the reply', async () =>
+        (await api(server).message(ticket.id, message.id)).deliveryStatus === 'sent' ? true : undefined,
+      );
+      const parsed = await simpleParser(sentTo(sink, message.id)[0]!);
+      expect(parsed.inReplyTo).toBe(sent.messageId);
+    } finally {
+      await server.stop();
+      await sink.close();
+    }
+  });
+
+  it('polls a Telegram bot from `talki serve` and answers in the chat', async () => {
+    const token = '4242:servetoken';
+    const standIn = await startTelegramStandIn({ tokens: [token] });
+    const server = await serve({ TELEGRAM_API_URL: standIn.url });
+    try {
+      const client = api(server);
+      const channel = await client.post('/v1/channels', {
+        type: 'telegram',
+        botToken: token,
+        mode: 'polling',
+      });
+      expect(channel.status, JSON.stringify(channel.body)).toBe(201);
+      standIn.pushUpdate(token, {
+        message: {
+          message_id: 7,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: 5551234, type: 'private', first_name: 'Tom' },
+          from: { id: 5551234, is_bot: false, first_name: 'Tom' },
+          text: 'Is the shop open on Sunday?',
+        },
+      });
+      const ticket = await waitFor('the Telegram ticket', async () => {
+        const list = await client.get('/v1/tickets?channel=telegram');
+        return (list.body.data as { id: string; customer: { name: string } }[])[0];
+      });
+      expect(ticket.customer.name).toBe('Tom');
+      const message = await reply(server, ticket.id, 'Yes, 10 to 4.');
+      await waitFor('the Telegram reply', async () =>
+        (await api(server).message(ticket.id, message.id)).deliveryStatus === 'sent' ? true : undefined,
+      );
+      const sends = standIn.callsOf('sendMessage', token);
+      expect(sends).toHaveLength(1);
+      expect(sends[0]?.params).toMatchObject({ chat_id: 5551234, text: 'Yes, 10 to 4.' });
+    } finally {
+      await server.stop();
+      await standIn.close();
     }
   });
 

@@ -64,15 +64,28 @@ describe.each(DIALECTS)('website widget in Chromium (%s)', (dialect) => {
     await database?.drop();
   });
 
-  const calls = (page: Page) => page.evaluate(() => (window as unknown as { talkiCalls: Call[] }).talkiCalls);
+  // Code run in the page is passed as text: this project's TypeScript has no DOM types.
+  const calls = (page: Page) => page.evaluate<Call[]>('window.talkiCalls');
   const namesOf = async (page: Page) => (await calls(page)).map((call) => call.name);
   /** What has focus inside the widget's shadow root (its accessible name). */
   const focused = (page: Page) =>
-    page.evaluate(() => {
+    page.evaluate<string | null>(`(() => {
       const host = document.querySelector('talki-widget');
-      const inner = host?.shadowRoot?.activeElement;
-      return document.activeElement === host ? (inner?.getAttribute('aria-label') ?? null) : null;
-    });
+      const inner = host && host.shadowRoot && host.shadowRoot.activeElement;
+      return document.activeElement === host && inner ? inner.getAttribute('aria-label') : null;
+    })()`);
+  /** Computed styles of the first element in the widget matching `selector`. */
+  const styleOf = (page: Page, selector: string) =>
+    page.evaluate<Record<string, string>>(`(() => {
+      const node = document.querySelector('talki-widget').shadowRoot.querySelector(${JSON.stringify(selector)});
+      const style = getComputedStyle(node);
+      return {
+        color: style.color,
+        background: style.backgroundColor,
+        width: style.width,
+        fontSize: style.fontSize,
+      };
+    })()`);
 
   it('lets a visitor write, files a widget ticket, and shows the agent’s reply live', async () => {
     const page = await browser.newPage();
@@ -135,11 +148,9 @@ describe.each(DIALECTS)('website widget in Chromium (%s)', (dialect) => {
       expect((await namesOf(page)).at(-1)).toBe('close');
       expect(await focused(page)).toMatch(/Open chat/);
       // So does a click elsewhere on the page; Talki.open() reopens it with the history.
-      await page.evaluate(() => (window as unknown as { Talki: { open(): void } }).Talki.open());
+      await page.evaluate('window.Talki.open()');
       await expect.poll(() => dialog.isVisible()).toBe(true);
-      expect(
-        await page.evaluate(() => (window as unknown as { Talki: { isOpen(): boolean } }).Talki.isOpen()),
-      ).toBe(true);
+      expect(await page.evaluate('window.Talki.isOpen()')).toBe(true);
       await page.mouse.click(10, 10);
       await expect.poll(() => dialog.isVisible()).toBe(false);
 
@@ -178,20 +189,16 @@ describe.each(DIALECTS)('website widget in Chromium (%s)', (dialect) => {
       await expect.poll(() => page.getByRole('button', { name: 'Buy' }).isVisible()).toBe(false);
       const bubble = page.getByRole('button', { name: /Open chat/ });
       await expect.poll(() => bubble.isVisible(), { timeout: 10_000 }).toBe(true);
-      const look = await bubble.evaluate((node) => {
-        const style = getComputedStyle(node);
-        return { background: style.backgroundColor, width: style.width };
-      });
-      expect(look).toEqual({ background: 'rgb(79, 70, 229)', width: '56px' });
+      expect(await styleOf(page, '.bubble')).toMatchObject({ background: 'rgb(79, 70, 229)', width: '56px' });
       await bubble.click();
       const dialog = page.getByRole('dialog', { name: 'Chat with us' });
       const greeting = dialog.getByText('Hi! How can we help?');
       await expect.poll(() => greeting.isVisible()).toBe(true);
-      const text = await greeting.evaluate((node) => {
-        const style = getComputedStyle(node);
-        return { color: style.color, fontSize: style.fontSize, background: style.backgroundColor };
+      expect(await styleOf(page, '.greeting')).toMatchObject({
+        color: 'rgb(31, 41, 55)',
+        fontSize: '14px',
+        background: 'rgb(255, 255, 255)',
       });
-      expect(text).toEqual({ color: 'rgb(31, 41, 55)', fontSize: '14px', background: 'rgb(255, 255, 255)' });
       const box = await dialog.boundingBox();
       expect(box!.width).toBeGreaterThan(300);
     } finally {

@@ -751,7 +751,7 @@ describe.each(DIALECTS)('website widget (%s)', (dialect) => {
         payload: body.payload,
       });
       expect(res.statusCode, res.body).toBe(201);
-      return res.json<{ id: string }>().data[0] as { id: string };
+      return res.json<{ data: Array<{ id: string }> }>().data[0]!;
     }
   });
 

@@ -104,7 +104,7 @@ export class BotApi {
   }
 
   sendMessage(chatId: string | number, text: string): Promise<TelegramMessage> {
-    return this.call('sendMessage', { chat_id: chatId, text });
+    return this.call('sendMessage', { chat_id: numericChatId(chatId), text });
   }
 
   sendDocument(chatId: string | number, file: OutgoingDocument, caption?: string): Promise<TelegramMessage> {
@@ -216,4 +216,9 @@ export class BotApi {
   private redact(text: string): string {
     return this.#token ? text.split(this.#token).join('<token>') : text;
   }
+}
+
+/** Chat ids are stored as text; Telegram documents them as integers, so numeric ones go out as numbers. */
+function numericChatId(chatId: string | number): string | number {
+  return typeof chatId === 'string' && /^-?\d{1,16}$/.test(chatId) ? Number(chatId) : chatId;
 }
