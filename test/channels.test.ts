@@ -69,7 +69,7 @@ describe.each(DIALECTS)('channel settings API (%s)', (dialect) => {
     const dup = await other.post('/v1/channels', { type: 'email', address: email.toUpperCase() });
     expectErrorBody(dup, 409, 'CONFLICT');
     const foreign = await api.post('/v1/channels', { type: 'email', address: address(), botToken: TOKEN });
-    expect(expectErrorBody(foreign, 400, 'BAD_REQUEST').error.details.fields[0].field).toBe('botToken');
+    expect(expectErrorBody(foreign, 400, 'BAD_REQUEST').error.details?.fields?.[0]?.field).toBe('botToken');
     expectErrorBody(await api.post('/v1/channels', { type: 'email' }), 400, 'BAD_REQUEST');
     expectErrorBody(
       await api.post('/v1/channels', { type: 'email', address: 'not-an-address' }),
@@ -124,7 +124,7 @@ describe.each(DIALECTS)('channel settings API (%s)', (dialect) => {
     expect(String(setWebhook?.params.secret_token)).toMatch(/^[\w-]{32,}$/);
 
     const rejected = await api.post('/v1/channels', { type: 'telegram', botToken: BAD_TOKEN });
-    expect(expectErrorBody(rejected, 400, 'BAD_REQUEST').error.details.fields[0].field).toBe('botToken');
+    expect(expectErrorBody(rejected, 400, 'BAD_REQUEST').error.details?.fields?.[0]?.field).toBe('botToken');
     const polling = await api.patch(`/v1/channels/${channel.id}`, { mode: 'polling' });
     expect(polling.json()).toMatchObject({ mode: 'polling', webhookUrl: null });
     expect(standIn.calls.some((c) => c.method === 'deleteWebhook')).toBe(true);
@@ -150,7 +150,9 @@ describe.each(DIALECTS)('channel settings API (%s)', (dialect) => {
       identitySecretSet: false,
     });
     const path = await api.patch('/v1/channels/widget', { allowedOrigins: ['https://shop.example/page'] });
-    expect(expectErrorBody(path, 400, 'BAD_REQUEST').error.details.fields[0].field).toBe('allowedOrigins');
+    expect(expectErrorBody(path, 400, 'BAD_REQUEST').error.details?.fields?.[0]?.field).toBe(
+      'allowedOrigins',
+    );
     expectErrorBody(
       await api.patch('/v1/channels/widget', { requireSignedIdentity: true }),
       400,

@@ -165,6 +165,42 @@ describe.each(DIALECTS)('website widget in Chromium (%s)', (dialect) => {
     }
   });
 
+  it('sends attachments, and falls back to polling when the socket is down', async () => {
+    const page = await browser.newPage();
+    try {
+      // Every socket is refused at once: replies can only come from polling.
+      await page.routeWebSocket(/\/widget\/v1\/ws$/, (socket) => socket.close({ code: 1011 }));
+      await page.goto(pages.url);
+      await expect.poll(() => namesOf(page)).toEqual(['ready']);
+      await page.getByRole('button', { name: /Open chat/ }).click();
+      const dialog = page.getByRole('dialog', { name: 'Chat with us' });
+      await dialog.locator('input[type=file]').setInputFiles({
+        name: 'receipt.txt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from('order 1234'),
+      });
+      await expect.poll(() => dialog.getByText('receipt.txt').isVisible()).toBe(true);
+      await dialog.getByRole('textbox', { name: 'Message' }).fill('Here is my receipt');
+      await dialog.getByRole('button', { name: 'Send' }).click();
+      await expect.poll(async () => (await namesOf(page)).includes('message')).toBe(true);
+      const ticketId = (await calls(page)).find((call) => call.name === 'message')!.value!.ticketId as string;
+      const thread = (await (await api(`/v1/tickets/${ticketId}/messages`)).json()) as {
+        data: Array<{ role: string; attachments: Array<{ name: string }> }>;
+      };
+      expect(thread.data.find((m) => m.role === 'customer')!.attachments.map((a) => a.name)).toEqual([
+        'receipt.txt',
+      ]);
+
+      await api(`/v1/tickets/${ticketId}/messages`, { method: 'POST', body: { text: 'Got it, thanks!' } });
+      await expect
+        .poll(() => dialog.getByText('Got it, thanks!').isVisible(), { timeout: 15_000 })
+        .toBe(true);
+      expect((await calls(page)).filter((call) => call.name === 'agentMessage')).toHaveLength(1);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('works from the script tag alone (data attributes) and shows the greeting', async () => {
     const page = await browser.newPage();
     try {

@@ -51,18 +51,14 @@ async function duplicateOf(
 ): Promise<InboundResult | undefined> {
   if (!externalId) return undefined;
   const found = await findByExternalId(db, orgId, externalId);
-  if (!found) return undefined;
-  const ticket = await db
-    .selectFrom('tickets')
-    .select('customer_id')
-    .where('id', '=', found.ticketId)
-    .executeTakeFirst();
-  return {
-    outcome: 'duplicate',
-    ticketId: found.ticketId,
-    messageId: found.id,
-    customerId: ticket?.customer_id ?? '',
-  };
+  return (
+    found && {
+      outcome: 'duplicate',
+      ticketId: found.ticketId,
+      messageId: found.id,
+      customerId: found.customerId,
+    }
+  );
 }
 
 /**

@@ -87,10 +87,11 @@ export function ticketOfReferences(
 
 export function findByExternalId(db: Kysely<Database>, orgId: string, externalId: string) {
   return db
-    .selectFrom('messages')
-    .select(['id', 'ticket_id'])
-    .where('org_id', '=', orgId)
-    .where('external_id', '=', externalId)
+    .selectFrom('messages as m')
+    .innerJoin('tickets as t', 't.id', 'm.ticket_id')
+    .select(['m.id', 'm.ticket_id', 't.customer_id'])
+    .where('m.org_id', '=', orgId)
+    .where('m.external_id', '=', externalId)
     .executeTakeFirst();
 }
 

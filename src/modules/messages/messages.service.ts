@@ -171,9 +171,9 @@ export async function findByExternalId(
   db: Kysely<Database>,
   orgId: string,
   externalId: string,
-): Promise<{ id: string; ticketId: string } | undefined> {
+): Promise<{ id: string; ticketId: string; customerId: string } | undefined> {
   const row = await q.findByExternalId(db, orgId, externalId);
-  return row ? { id: row.id, ticketId: row.ticket_id } : undefined;
+  return row ? { id: row.id, ticketId: row.ticket_id, customerId: row.customer_id } : undefined;
 }
 
 /** A message with what its delivery needs, or undefined when it is gone (its ticket was deleted). */
