@@ -558,7 +558,9 @@ describe.each(DIALECTS)('Telegram channel (%s)', (dialect) => {
       const before = standIn.callsOf('sendMessage', DELIVERY_TOKEN).length;
       const result = await deliverTelegram(context('Your parcel is on its way.'));
       const calls = standIn.callsOf('sendMessage', DELIVERY_TOKEN).slice(before);
-      expect(calls.map((c) => c.params)).toEqual([{ chat_id: Number(chatId), text: 'Your parcel is on its way.' }]);
+      expect(calls.map((c) => c.params)).toEqual([
+        { chat_id: Number(chatId), text: 'Your parcel is on its way.' },
+      ]);
       expect(result.externalId).toMatch(new RegExp(`^tg:${chatId}:\\d+$`));
     });
 

@@ -95,7 +95,8 @@ export const emailInboundRoutes: ModuleRoutes = (deps) =>
         if (!channel) throw notFound('No email channel has this inbound token');
         if (!channel.enabled) throw forbidden('This email channel is disabled');
         const result = await ingestEmail(deps, channel, request.body).catch((error: unknown) => {
-          if (error instanceof MalformedEmailError) throw new AppError('INVALID_EMAIL', 400, `Malformed email: ${error.message}`);
+          if (error instanceof MalformedEmailError)
+            throw new AppError('INVALID_EMAIL', 400, `Malformed email: ${error.message}`);
           throw error;
         });
         switch (result.outcome) {

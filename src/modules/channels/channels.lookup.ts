@@ -28,7 +28,7 @@ export function channelOf<T extends ChannelType = ChannelType>(
     enabled: row.enabled === 1,
     settings: (row.type === 'widget'
       ? { ...DEFAULT_WIDGET_SETTINGS, ...settings }
-      : settings) as SettingsOf[T],
+      : settings),
     secrets: row.secrets ? box.open(row.secrets) : ({} as Channel<T>['secrets']),
     inboundToken: row.inbound_token,
   };
