@@ -479,6 +479,31 @@ describe.each(DIALECTS)('website widget (%s)', (dialect) => {
       expect(loggedOut.visitor.userId).toBeNull();
     });
 
+    it('files a verified user’s conversation under their userId, with the address they give', async () => {
+      const userId = `buyer-${Date.now()}`;
+      const visitor = await session({ identity: { userId, signature: sign(userId) } }, signed.widgetKey);
+      const conversation = await start(
+        visitor.token,
+        { text: 'Hi', name: 'Bea Buyer', email: 'bea@example.com' },
+        signed.widgetKey,
+      );
+      const ticket = (await signedAdmin.get(`/v1/tickets/${conversation.id}`)).json();
+      expect(ticket.customer).toMatchObject({ userId, name: 'Bea Buyer', email: 'bea@example.com' });
+      expect(
+        (
+          await session(
+            { visitorToken: visitor.token, identity: { userId, signature: sign(userId) } },
+            signed.widgetKey,
+          )
+        ).visitor,
+      ).toMatchObject({
+        userId,
+        verified: true,
+        name: 'Bea Buyer',
+        email: 'bea@example.com',
+      });
+    });
+
     it('refuses unsigned userIds when signed identities are required', async () => {
       await patchWidget({ requireSignedIdentity: true }, signedAdmin);
       expectErrorBody(

@@ -5,6 +5,8 @@ import { Type } from 'typebox';
 export type ErrorCode =
   | 'BAD_REQUEST'
   | 'INVALID_EMAIL'
+  | 'INVALID_IDENTITY'
+  | 'ORIGIN_NOT_ALLOWED'
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
   | 'NOT_FOUND'
@@ -35,6 +37,8 @@ export const invalidField = (field: string, message: string) =>
 export const notFound = (message: string) => new AppError('NOT_FOUND', 404, message);
 export const forbidden = (message: string) => new AppError('FORBIDDEN', 403, message);
 export const unauthorized = (message: string) => new AppError('UNAUTHORIZED', 401, message);
+/** A widget identity whose signature does not check out. */
+export const invalidIdentity = (message: string) => new AppError('INVALID_IDENTITY', 401, message);
 
 /** The body of every non-2xx response. */
 export const ErrorResponse = Type.Object(

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { authenticateKey } from '../modules/api-keys/api-keys.service.js';
-import { AppError, badRequest, forbidden, unauthorized, type ErrorCode } from './errors.js';
+import { AppError, badRequest, forbidden, unauthorized } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
 
 /** The org whose public widget key authenticated the request (no person or secret involved). */
@@ -127,9 +127,8 @@ async function refuseForeignOrigin(
   if (origin === undefined || (await options.originAllowed(orgId, origin))) return;
   reply.removeHeader('Access-Control-Allow-Origin');
   reply.removeHeader('Access-Control-Expose-Headers');
-  // ErrorCode (errors.ts) does not list the widget's own codes yet.
   throw new AppError(
-    'ORIGIN_NOT_ALLOWED' as ErrorCode,
+    'ORIGIN_NOT_ALLOWED',
     403,
     `Pages on ${origin} may not use this widget: add the origin to the widget's allowed origins`,
   );

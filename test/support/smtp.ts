@@ -29,6 +29,8 @@ export async function startSmtpSink(refusal?: SinkRefusal, port = 0): Promise<Sm
     disabledCommands: ['AUTH', 'STARTTLS'],
     disableReverseLookup: true,
     logger: false,
+    // Talki keeps pooled connections open; a closing sink drops them at once, as a restarting server would.
+    closeTimeout: 50,
     onRcptTo(_address, _session, callback) {
       if (refusal?.at === 'rcpt') refuse(callback);
       else callback();

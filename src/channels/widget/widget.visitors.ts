@@ -2,10 +2,9 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { forbidden, unauthorized } from '../../http/errors.js';
+import { forbidden, invalidIdentity, unauthorized } from '../../http/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { Channel } from '../types.js';
-import { invalidIdentity } from './widget.errors.js';
 import * as q from './widget.queries.js';
 import type { PublicSettingsView, SessionBody, SessionView } from './widget.schemas.js';
 
