@@ -26,9 +26,7 @@ export function channelOf<T extends ChannelType = ChannelType>(
     type: row.type as T,
     name: row.name,
     enabled: row.enabled === 1,
-    settings: (row.type === 'widget'
-      ? { ...DEFAULT_WIDGET_SETTINGS, ...settings }
-      : settings),
+    settings: row.type === 'widget' ? { ...DEFAULT_WIDGET_SETTINGS, ...settings } : settings,
     secrets: row.secrets ? box.open(row.secrets) : ({} as Channel<T>['secrets']),
     inboundToken: row.inbound_token,
   };
