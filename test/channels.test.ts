@@ -85,6 +85,42 @@ describe.each(DIALECTS)('channel settings API (%s)', (dialect) => {
     expectErrorBody(badSmtp, 400, 'BAD_REQUEST');
   });
 
+  it('takes the outbound server as fields too, and shows it without the password', async () => {
+    const res = await api.post('/v1/channels', {
+      type: 'email',
+      address: address(),
+      smtp: { host: 'smtp.acme.example', username: 'bot@acme.example', password: 'p@ss:word/1' },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().smtp).toEqual({
+      host: 'smtp.acme.example',
+      port: 587,
+      secure: false,
+      username: 'bot@acme.example',
+    });
+    expect(res.body).not.toContain('p@ss');
+    const secure = await api.patch(`/v1/channels/${res.json().id}`, {
+      smtp: { host: 'smtp.acme.example', port: 465 },
+    });
+    expect(secure.json()).toMatchObject({
+      smtpUrlSet: true,
+      smtp: { port: 465, secure: true, username: null },
+    });
+    const cleared = await api.patch(`/v1/channels/${res.json().id}`, { smtp: null });
+    expect(cleared.json()).toMatchObject({ smtpUrlSet: false, smtp: null });
+    const both = await api.patch(`/v1/channels/${res.json().id}`, {
+      smtp: { host: 'a.example' },
+      smtpUrl: 'smtp://b.example',
+    });
+    expectErrorBody(both, 400, 'BAD_REQUEST');
+    const passwordOnly = await api.patch(`/v1/channels/${res.json().id}`, {
+      smtp: { host: 'a.example', password: 'x' },
+    });
+    expectErrorBody(passwordOnly, 400, 'BAD_REQUEST');
+    const badHost = await api.patch(`/v1/channels/${res.json().id}`, { smtp: { host: 'a b/c' } });
+    expectErrorBody(badHost, 400, 'BAD_REQUEST');
+  });
+
   it('updates and deletes an email channel', async () => {
     const created = (await api.post('/v1/channels', { type: 'email', address: address() })).json();
     const renamed = await api.patch(`/v1/channels/${created.id}`, {

@@ -54,6 +54,9 @@ interface Poll {
   done: Promise<void>;
 }
 
+/** The shortest time between two polls that brought nothing. */
+const MIN_EMPTY_POLL_MS = 500;
+
 /** Each update once, in order, the offset stored after each: a crash re-reads at most the update in hand. */
 async function pollChannel(deps: PollerDeps, channel: Channel<'telegram'>, poll: Poll): Promise<void> {
   const { db, log, ownerId } = deps;
@@ -87,8 +90,13 @@ async function pollChannel(deps: PollerDeps, channel: Channel<'telegram'>, poll:
   while (!signal.aborted) {
     try {
       offset ??= await pollOffset(db, channel.id);
+      const askedAt = Date.now();
       const updates = await api.getUpdates(offset, deps.pollTimeoutSec ?? DEFAULT_POLL_TIMEOUT_SEC, signal);
       failures = 0;
+      // A Bot API server that answers an empty poll at once (ignoring `timeout`) must not be
+      // asked again in a tight loop.
+      const early = MIN_EMPTY_POLL_MS - (Date.now() - askedAt);
+      if (updates.length === 0 && early > 0) await sleep(early, undefined, { signal }).catch(() => undefined);
       for (const update of updates) {
         await handle(update);
         offset = update.update_id + 1;

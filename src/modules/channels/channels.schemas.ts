@@ -24,6 +24,27 @@ const emailFields = {
     description:
       'Email: outbound SMTP server for this address (smtp://user:pass@host:587 or smtps://…); null uses the server’s SMTP_URL. Never shown again.',
   }),
+  smtp: Nullable(
+    Type.Object(
+      {
+        host: Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.:\\[\\]-]+$' }),
+        port: Type.Optional(
+          Type.Integer({ minimum: 1, maximum: 65535, description: 'Default 465 when secure, else 587.' }),
+        ),
+        secure: Type.Optional(
+          Type.Boolean({
+            description: 'TLS from the first byte (port 465); otherwise STARTTLS when offered.',
+          }),
+        ),
+        username: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+        password: Type.Optional(
+          Type.String({ minLength: 1, maxLength: 500, description: 'Never shown again.' }),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    { description: 'Email: the outbound SMTP server as fields, instead of smtpUrl; null uses SMTP_URL.' },
+  ),
 };
 const telegramFields = {
   botToken: Type.String({
@@ -105,6 +126,20 @@ export const Channel = Type.Object({
   displayName: Type.Optional(Nullable(Type.String())),
   smtpUrlSet: Type.Optional(
     Type.Boolean({ description: 'Email: whether the channel has its own SMTP server.' }),
+  ),
+  smtp: Type.Optional(
+    Nullable(
+      Type.Object({
+        host: Type.String(),
+        port: Type.Integer(),
+        secure: Type.Boolean(),
+        username: Nullable(Type.String()),
+      }),
+      {
+        description:
+          'Email: the channel’s own SMTP server (never its password); null: the server’s SMTP_URL.',
+      },
+    ),
   ),
   inboundUrl: Type.Optional(
     Type.String({

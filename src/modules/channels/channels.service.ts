@@ -34,7 +34,7 @@ export interface ChannelEnv {
 }
 
 const FIELDS: Record<ChannelType, readonly string[]> = {
-  email: ['address', 'displayName', 'smtpUrl'],
+  email: ['address', 'displayName', 'smtpUrl', 'smtp'],
   telegram: ['botToken', 'mode'],
   widget: [
     'allowedOrigins',
@@ -73,6 +73,7 @@ function view(channel: Channel, row: q.ChannelRow, env: ChannelEnv): ChannelView
       address: settings.address,
       displayName: settings.displayName,
       smtpUrlSet: Boolean((channel.secrets as SecretsOf['email']).smtpUrl),
+      smtp: smtpServerOf((channel.secrets as SecretsOf['email']).smtpUrl),
       inboundUrl: `${env.publicUrl}/channels/email/inbound/${channel.inboundToken}`,
     };
   }
@@ -92,6 +93,46 @@ function view(channel: Channel, row: q.ChannelRow, env: ChannelEnv): ChannelView
     ...base,
     ...settings,
     identitySecretSet: Boolean((channel.secrets as SecretsOf['widget']).identitySecret),
+  };
+}
+
+type SmtpFields = NonNullable<CreateChannelBody['smtp']>;
+
+/** The outbound server as an SMTP URL: given as one, or as fields (credentials URL-encoded). */
+function smtpUrlOf(body: { smtpUrl?: string | null; smtp?: SmtpFields | null }): string | null | undefined {
+  if (body.smtpUrl !== undefined && body.smtp !== undefined) {
+    throw invalidField('smtp', 'give the outbound server as smtpUrl or as smtp, not both');
+  }
+  if (body.smtp === undefined) return body.smtpUrl;
+  if (body.smtp === null) return null;
+  const { host, username, password } = body.smtp;
+  const secure = body.smtp.secure ?? body.smtp.port === 465;
+  const port = body.smtp.port ?? (secure ? 465 : 587);
+  if (password !== undefined && username === undefined)
+    throw invalidField('smtp.username', 'is required with a password');
+  const auth =
+    username === undefined
+      ? ''
+      : `${encodeURIComponent(username)}${password === undefined ? '' : `:${encodeURIComponent(password)}`}@`;
+  const url = `${secure ? 'smtps' : 'smtp'}://${auth}${host}:${port}`;
+  try {
+    new URL(url);
+  } catch {
+    throw invalidField('smtp.host', 'is not a host name or address');
+  }
+  return url;
+}
+
+/** What the API shows of a stored SMTP URL: everything but the password. */
+function smtpServerOf(url: string | undefined): ChannelView['smtp'] {
+  if (!url) return null;
+  const parsed = new URL(url);
+  const secure = parsed.protocol === 'smtps:';
+  return {
+    host: parsed.hostname,
+    port: parsed.port ? Number(parsed.port) : secure ? 465 : 587,
+    secure,
+    username: parsed.username ? decodeURIComponent(parsed.username) : null,
   };
 }
 
@@ -203,7 +244,8 @@ export async function createChannel(
     if (body.address === undefined) throw invalidField('address', 'is required for an email channel');
     const address = body.address.trim();
     const settings: SettingsOf['email'] = { address, displayName: body.displayName?.trim() || null };
-    const secrets: SecretsOf['email'] = body.smtpUrl ? { smtpUrl: body.smtpUrl } : {};
+    const smtpUrl = smtpUrlOf(body);
+    const secrets: SecretsOf['email'] = smtpUrl ? { smtpUrl } : {};
     row = {
       id,
       org_id: caller.orgId,
@@ -275,8 +317,9 @@ async function patched(
     const secrets = { ...(channel.secrets as SecretsOf['email']) };
     if (body.address !== undefined) settings.address = body.address.trim();
     if (body.displayName !== undefined) settings.displayName = body.displayName?.trim() || null;
-    if (body.smtpUrl === null) delete secrets.smtpUrl;
-    else if (body.smtpUrl !== undefined) secrets.smtpUrl = body.smtpUrl;
+    const smtpUrl = smtpUrlOf(body);
+    if (smtpUrl === null) delete secrets.smtpUrl;
+    else if (smtpUrl !== undefined) secrets.smtpUrl = smtpUrl;
     return {
       ...next,
       settings: JSON.stringify(settings),
