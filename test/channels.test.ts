@@ -167,6 +167,74 @@ describe.each(DIALECTS)('channel settings API (%s)', (dialect) => {
     expect((await api.delete(`/v1/channels/${channel.id}`)).statusCode).toBe(204);
   });
 
+  it('gives one Telegram bot to one channel only (409), before telling Telegram anything', async () => {
+    const first = await api.post('/v1/channels', { type: 'telegram', botToken: '777:other' });
+    expect(first.statusCode, first.body).toBe(201);
+    const webhooks = standIn.callsOf('setWebhook').length;
+    const again = await client(t.app, (await newOrg(t)).apiKey).post('/v1/channels', {
+      type: 'telegram',
+      botToken: '777:other',
+    });
+    expect(expectErrorBody(again, 409, 'CONFLICT').error.details?.fields?.[0]?.field).toBe('botToken');
+    expect(standIn.callsOf('setWebhook')).toHaveLength(webhooks);
+    expect((await api.delete(`/v1/channels/${first.json().id}`)).statusCode).toBe(204);
+    expect((await api.post('/v1/channels', { type: 'telegram', botToken: '777:other' })).statusCode).toBe(
+      201,
+    );
+  });
+
+  it('keeps the inbound URL (a credential) and every secret out of the event log', async () => {
+    const created = (
+      await api.post('/v1/channels', {
+        type: 'email',
+        address: address(),
+        smtpUrl: 'smtp://u:sekrit@h.example',
+      })
+    ).json();
+    await api.patch(`/v1/channels/${created.id}`, { name: 'Renamed' });
+    await api.delete(`/v1/channels/${created.id}`);
+    const events = await api.get(
+      '/v1/events?types=channel.created,channel.updated,channel.deleted&limit=100',
+    );
+    const mine = events
+      .json()
+      .data.filter((e: { data: { channel: { id: string } } }) => e.data.channel.id === created.id);
+    expect(mine).toHaveLength(3);
+    const token = created.inboundUrl.split('/').at(-1);
+    expect(events.body).not.toContain(token);
+    expect(events.body).not.toContain('sekrit');
+    expect(events.body).not.toContain('goodtoken');
+  });
+
+  it('refuses an SMTP URL without a host', async () => {
+    const res = await api.post('/v1/channels', { type: 'email', address: address(), smtpUrl: 'smtp://' });
+    expect(expectErrorBody(res, 400, 'BAD_REQUEST').error.details?.fields?.[0]?.field).toBe('smtpUrl');
+  });
+
+  it('answers 404, never 500, for a NUL in any path parameter', async () => {
+    const inbound = [
+      { url: '/channels/email/inbound/%00', type: 'message/rfc822', payload: 'From: a@b.c\r\n\r\nhi' },
+      { url: '/channels/telegram/chn_%00/webhook', type: 'application/json', payload: '{"update_id":1}' },
+    ];
+    for (const { url, type, payload } of inbound) {
+      const res = await t.app.inject({ method: 'POST', url, headers: { 'content-type': type }, payload });
+      expectErrorBody(res, 404, 'NOT_FOUND');
+    }
+    expectErrorBody(await api.get('/v1/channels/chn_%00'), 404, 'NOT_FOUND');
+    const visitor = await t.app.inject({
+      method: 'POST',
+      url: '/widget/v1/session',
+      headers: { 'x-talki-widget-key': org.widgetKey },
+      payload: {},
+    });
+    const widget = await t.app.inject({
+      method: 'GET',
+      url: '/widget/v1/conversations/tkt_%00x',
+      headers: { 'x-talki-widget-key': org.widgetKey, 'x-talki-visitor-token': visitor.json().token },
+    });
+    expectErrorBody(widget, 404, 'NOT_FOUND');
+  });
+
   it('keeps one widget per org: settings by PATCH, origins normalised, never deleted', async () => {
     const widget = await api.get('/v1/channels/widget');
     expect(widget.statusCode).toBe(200);

@@ -253,6 +253,48 @@ describe.each(DIALECTS)('reply delivery (%s)', (dialect) => {
     }
   });
 
+  it('sends widget replies to the conversation, and fails them while the widget is disabled', async () => {
+    const server = await serve({});
+    try {
+      const client = api(server);
+      const widgetCall = async (path: string, token: string | null, body: unknown) => {
+        const res = await fetch(`${server.url}/widget/v1${path}`, {
+          method: 'POST',
+          headers: {
+            'x-talki-widget-key': org.widgetKey,
+            'content-type': 'application/json',
+            ...(token ? { 'x-talki-visitor-token': token } : {}),
+          },
+          body: JSON.stringify(body),
+        });
+        return (await res.json()) as Record<string, string>;
+      };
+      const { token } = await widgetCall('/session', null, {});
+      const conversation = await widgetCall('/conversations', token!, { text: 'Anyone there?' });
+      const first = await reply(server, conversation.id!, 'Yes, here!');
+      await waitFor('the widget reply', async () =>
+        (await client.message(conversation.id!, first.id)).deliveryStatus === 'sent' ? true : undefined,
+      );
+      expect(
+        (
+          await fetch(`${server.url}/v1/channels/widget`, {
+            method: 'PATCH',
+            headers: { authorization: `Bearer ${org.apiKey}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ enabled: false }),
+          })
+        ).status,
+      ).toBe(200);
+      const second = await reply(server, conversation.id!, 'Still there?');
+      const failed = await waitFor('the reply to fail', async () => {
+        const current = await client.message(conversation.id!, second.id);
+        return current.deliveryStatus === 'failed' ? current : undefined;
+      });
+      expect(failed.deliveryError).toMatch(/widget is disabled/);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('marks API-channel replies sent at once and never delivers internal notes', async () => {
     const server = await serve({ SMTP_URL: `smtp://127.0.0.1:${await closedPort()}` });
     try {

@@ -337,6 +337,24 @@ describe.each(DIALECTS)('website widget (%s)', (dialect) => {
       );
     });
 
+    it('starts a session without a body, and refuses a polling cursor that names nothing', async () => {
+      const bare = await widget('POST', '/session');
+      expect(bare.statusCode, bare.body).toBe(200);
+      const token = bare.json<SessionJson>().token;
+      const conversation = await start(token, { text: 'Hello?' });
+      const bogus = await widget('GET', `/conversations/${conversation.id}/messages?after=msg_bogus`, {
+        token,
+      });
+      expect(bogus.statusCode).toBe(400);
+      expect(bogus.json().error.details.fields[0].field).toBe('after');
+      const first = conversation.messages[0]!.id;
+      const fine = await widget('GET', `/conversations/${conversation.id}/messages?after=${first}`, {
+        token,
+      });
+      expect(fine.statusCode).toBe(200);
+      expect(fine.json().data).toEqual([]);
+    });
+
     it("hides a visitor's conversations from every other visitor (404)", async () => {
       const a = await session();
       const b = await session();
@@ -502,6 +520,28 @@ describe.each(DIALECTS)('website widget (%s)', (dialect) => {
         name: 'Bea Buyer',
         email: 'bea@example.com',
       });
+    });
+
+    it('never files an unverified visitor under a verified user by their typed address', async () => {
+      const userId = `owner-${Date.now()}`;
+      const email = `owner.${Date.now()}@example.com`;
+      const owner = await session({ identity: { userId, signature: sign(userId) } }, signed.widgetKey);
+      const real = await start(owner.token, { text: 'My real question', email }, signed.widgetKey);
+      const stranger = await session({}, signed.widgetKey);
+      const fake = await start(
+        stranger.token,
+        { text: 'I am the owner', email, name: 'Mallory' },
+        signed.widgetKey,
+      );
+      const realTicket = (await signedAdmin.get(`/v1/tickets/${real.id}`)).json();
+      const fakeTicket = (await signedAdmin.get(`/v1/tickets/${fake.id}`)).json();
+      expect(realTicket.customer).toMatchObject({ userId, email });
+      expect(fakeTicket.customer.id).not.toBe(realTicket.customer.id);
+      expect(fakeTicket.customer).toMatchObject({ email: null, name: 'Mallory' });
+      expect(fakeTicket.customer.userId ?? null).toBeNull();
+      const again = await session({ identity: { userId, signature: sign(userId) } }, signed.widgetKey);
+      const listed = await widget('GET', '/conversations', { token: again.token, key: signed.widgetKey });
+      expect(listed.json().data.map((c: { id: string }) => c.id)).toEqual([real.id]);
     });
 
     it('refuses unsigned userIds when signed identities are required', async () => {

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { PermanentFailure } from '../jobs/errors.js';
 import type { ClaimedJob, JobHandler } from '../jobs/worker.js';
-import { findChannel } from '../modules/channels/channels.lookup.js';
+import { findChannel, widgetChannel } from '../modules/channels/channels.lookup.js';
 import { chatOfCustomer, replyAddressOf } from '../modules/customers/customers.inbound.js';
 import { recordEvent } from '../modules/events/events.service.js';
 import { messageForDelivery, setDeliveryState, threadOf } from '../modules/messages/messages.service.js';
@@ -54,6 +54,8 @@ async function deliver(deps: DeliveryDeps, job: ClaimedJob): Promise<void> {
     return;
   }
   if (ticket.channel === 'widget') {
+    if (!(await widgetChannel(db, deps.box, orgId)).enabled)
+      throw new PermanentFailure('the widget is disabled');
     // Open widgets get it now; a visitor who is away reads it from the conversation later.
     await publishAgentMessage(deps.bus, {
       orgId,

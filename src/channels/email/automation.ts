@@ -7,7 +7,6 @@ export const TALKI_MESSAGE_HEADER = 'X-Talki-Message-Id';
 const TALKI_MESSAGE_ID = /^<msg_[0-9a-z]{26}@[^<>\s]+>$/i;
 
 const BULK_PRECEDENCE = new Set(['bulk', 'junk', 'list', 'auto_reply']);
-const SUPPRESSING = new Set(['all', 'oof', 'autoreply']);
 const BOUNCE_SENDERS = new Set(['mailer-daemon', 'postmaster']);
 
 /** The first value of a header, lower-cased, without parameters (`auto-replied; x=y` → `auto-replied`). */
@@ -31,10 +30,8 @@ export function automatedReason(email: ParsedEmail, envelopeFrom?: string | null
   if (precedence !== undefined && BULK_PRECEDENCE.has(precedence)) return `Precedence: ${precedence}`;
   if (has(email, 'x-autoreply')) return 'X-Autoreply';
   if (has(email, 'x-autorespond')) return 'X-Autorespond';
-  const suppress = email.headers.get('x-auto-response-suppress')?.[0] ?? '';
-  if (suppress.split(/[\s,]+/).some((value) => SUPPRESSING.has(value.toLowerCase()))) {
-    return `X-Auto-Response-Suppress: ${suppress}`;
-  }
+  // X-Auto-Response-Suppress is not among these: Outlook puts it on mail people write, asking
+  // only that no auto-reply be sent back (Talki sends none).
   if (has(email, 'list-id')) return 'mailing list (List-Id)';
   if (has(email, 'list-unsubscribe')) return 'mailing list (List-Unsubscribe)';
   if (token(email, 'content-type') === 'multipart/report') return 'bounce (multipart/report)';

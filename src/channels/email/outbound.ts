@@ -64,7 +64,8 @@ export const deliverEmail: ChannelAdapter<'email'> = async (context: DeliveryCon
   try {
     for (const file of message.attachments) contents.push(await file.open());
     await transportFor(url).sendMail({
-      from: { name: channel.settings.displayName || channel.name, address },
+      // No display name rather than the address twice ("support@…" <support@…>).
+      from: { name: channel.settings.displayName || (channel.name === address ? '' : channel.name), address },
       to: { name: customer.name ?? '', address: customer.email },
       replyTo: address,
       subject: replySubject(ticket.subject, ticket.code),

@@ -51,6 +51,16 @@ export async function startSmtpListener(deps: SmtpListenerDeps): Promise<SmtpLis
     return channel?.enabled ? channel : undefined;
   }
 
+  /**
+   * RCPT TO's answer: an address no channel has is refused for good; a disabled channel's is
+   * refused for now (450), so the sending MTA keeps the mail until the channel is back on.
+   */
+  async function recipientRefusal(address: string): Promise<Error | null> {
+    const channel = await findEmailChannelByAddress(deps.db, deps.box, address);
+    if (!channel) return reply(550, '5.1.1 No mailbox here');
+    return channel.enabled ? null : reply(450, '4.2.1 Mailbox temporarily disabled, try again later');
+  }
+
   async function receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
     const raw = await readMessage(stream, config.emailMaxBytes);
     if (raw === undefined) throw reply(552, `5.3.4 Message larger than ${config.emailMaxBytes} bytes`);
@@ -59,8 +69,8 @@ export async function startSmtpListener(deps: SmtpListenerDeps): Promise<SmtpLis
       const channel = await channelFor(address);
       if (channel) channels.set(channel.id, channel);
     }
-    // Every recipient may have been disabled since RCPT: nothing can take the mail now.
-    if (channels.size === 0) throw reply(550, '5.1.1 No mailbox here');
+    // Every recipient may have been disabled (or removed) since RCPT: let the sender try later.
+    if (channels.size === 0) throw reply(451, '4.2.1 Mailbox unavailable right now, try again later');
     const envelopeFrom = session.envelope.mailFrom === false ? null : session.envelope.mailFrom.address;
     for (const channel of channels.values()) {
       const result = await ingestEmail(deps, channel, raw, { envelopeFrom });
@@ -98,8 +108,8 @@ export async function startSmtpListener(deps: SmtpListenerDeps): Promise<SmtpLis
     logger: false,
     closeTimeout: 10_000,
     onRcptTo(address, session, callback) {
-      channelFor(address.address).then(
-        (channel) => callback(channel ? null : reply(550, '5.1.1 No mailbox here')),
+      recipientRefusal(address.address).then(
+        (refused) => callback(refused),
         (error: unknown) => {
           log.error({ err: error, session: session.id }, 'inbound email: recipient lookup failed');
           callback(reply(451, '4.3.0 Temporary failure, please try again later'));

@@ -115,6 +115,8 @@ function wantedFiles(message: TelegramMessage): Wanted[] {
 export async function handleUpdate(deps: UpdateDeps, update: TelegramUpdate): Promise<InboundResult | null> {
   const message = update.message;
   if (!message || !CONVERSATION_CHATS.has(message.chat.type) || message.from?.is_bot) return null;
+  // Telegram's chat ids are integers; anything else can't be answered.
+  if (!Number.isSafeInteger(message.chat.id) || !Number.isSafeInteger(message.message_id)) return null;
   const text = message.text ?? message.caption ?? '';
   const wanted = wantedFiles(message);
   if (!text.trim() && wanted.length === 0) return null;

@@ -91,6 +91,10 @@ export async function listMessages(
   after: string | undefined,
 ): Promise<{ data: WidgetMessageView[] }> {
   const row = await findOr404(db, visitor, id);
+  // A cursor naming nothing here would silently answer "no news" forever: say so instead.
+  if (after !== undefined && (await q.findVisibleMessage(db, visitor.orgId, after))?.ticket_id !== row.id) {
+    throw invalidField('after', 'names no message of this conversation');
+  }
   const rows = await q.messagesOf(db, visitor.orgId, row.id, { limit: MESSAGE_PAGE, after });
   return { data: await messageViews(db, visitor.orgId, rows) };
 }
@@ -126,7 +130,8 @@ async function authorOf(
   }
   const sameAddress = email === undefined || email.toLowerCase() === customer?.email?.toLowerCase();
   if (customer && sameAddress) return { ref: { customerId: customer.id }, known: true };
-  if (email !== undefined) return { ref: { email, name }, known: false };
+  // Typed, not verified: it never joins a verified user's customer (see customers.inbound.ts).
+  if (email !== undefined) return { ref: { claimedEmail: email, name }, known: false };
   return { ref: { anonymous: { name } }, known: false };
 }
 

@@ -46,6 +46,10 @@ export const widgetRoutes: ModuleRoutes = ({ db, box, storage, limiter }) =>
           body: SessionBody,
           response: { 200: Session, ...errorResponses(400, 401, 403, 429) },
         },
+        // Every field is optional, so no body at all is a new anonymous visitor too.
+        preValidation: async (request) => {
+          request.body ??= {};
+        },
       },
       async (request, reply) => {
         const channel = await widgetChannel(db, box, request.widget.orgId);

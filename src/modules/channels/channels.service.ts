@@ -103,7 +103,12 @@ function smtpUrlOf(body: { smtpUrl?: string | null; smtp?: SmtpFields | null }):
   if (body.smtpUrl !== undefined && body.smtp !== undefined) {
     throw invalidField('smtp', 'give the outbound server as smtpUrl or as smtp, not both');
   }
-  if (body.smtp === undefined) return body.smtpUrl;
+  if (body.smtp === undefined) {
+    if (typeof body.smtpUrl === 'string' && !hostOf(body.smtpUrl)) {
+      throw invalidField('smtpUrl', 'needs a host: smtp://user:pass@host:587');
+    }
+    return body.smtpUrl;
+  }
   if (body.smtp === null) return null;
   const { host, username, password } = body.smtp;
   const secure = body.smtp.secure ?? body.smtp.port === 465;
@@ -121,6 +126,14 @@ function smtpUrlOf(body: { smtpUrl?: string | null; smtp?: SmtpFields | null }):
     throw invalidField('smtp.host', 'is not a host name or address');
   }
   return url;
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).hostname || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What the API shows of a stored SMTP URL: everything but the password. */
@@ -156,17 +169,50 @@ function normaliseOrigin(value: string): string {
   return url.origin;
 }
 
-async function withAddressConflicts<T>(address: string | undefined, write: () => Promise<T>): Promise<T> {
+/** Which channel field a unique `address` stands for, for the 409 that names it. */
+interface Claim {
+  field: 'address' | 'botToken';
+  what: string;
+}
+
+function conflict(claim: Claim): AppError {
+  return new AppError('CONFLICT', 409, `${claim.what} already belongs to a channel`, {
+    fields: [{ field: claim.field, message: 'is already another channel’s' }],
+  });
+}
+
+/** Runs a write; a unique violation on `address` (someone saved the same claim meanwhile) is a 409. */
+async function withAddressConflicts<T>(claim: Claim | undefined, write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    if (address !== undefined && isUniqueViolation(error)) {
-      throw new AppError('CONFLICT', 409, `The address ${address} already belongs to an email channel`, {
-        fields: [{ field: 'address', message: 'is already an email channel’s address' }],
-      });
-    }
+    if (claim !== undefined && isUniqueViolation(error)) throw conflict(claim);
     throw error;
   }
+}
+
+/**
+ * A Telegram channel's claim in the unique `address` column: its bot's id (the token's first
+ * part). One bot has one webhook, so a second channel on it would silently take over the first.
+ */
+function botAddress(token: string): string {
+  return `telegram:${token.split(':')[0] ?? token}`;
+}
+
+async function requireUnclaimed(db: Kysely<Database>, address: string, claim: Claim, exceptId?: string) {
+  const holder = await q.findByAddress(db, address);
+  if (holder && holder.id !== exceptId) throw conflict(claim);
+}
+
+const BOT_CLAIM: Claim = { field: 'botToken', what: 'This Telegram bot' };
+const addressClaim = (address: string | undefined): Claim | undefined =>
+  address === undefined ? undefined : { field: 'address', what: `The address ${address.trim()}` };
+
+/** A channel as events record it: no secret, and not the inbound URL (a credential) either. */
+function eventView(channel: ChannelView): ChannelView {
+  const rest = { ...channel };
+  delete rest.inboundUrl;
+  return rest;
 }
 
 /** The org's widget row, created with the defaults the first time anyone looks at it. */
@@ -266,6 +312,8 @@ export async function createChannel(
       webhookSecret: newWebhookSecret(),
     };
     const mode = body.mode ?? 'webhook';
+    // Before Telegram is told anything: registering the webhook would steal the bot from its channel.
+    await requireUnclaimed(db, botAddress(secrets.botToken), BOT_CLAIM);
     const setup = await prepareTelegramChannel({
       config: env.config,
       token: secrets.botToken,
@@ -283,16 +331,17 @@ export async function createChannel(
       settings: JSON.stringify(settings),
       secrets: env.box.seal(secrets),
       inbound_token: null,
-      address: null,
+      address: botAddress(secrets.botToken),
       created_at: now,
       updated_at: now,
     };
   }
-  return withAddressConflicts(body.address, () =>
+  const claim = body.type === 'telegram' ? BOT_CLAIM : addressClaim(body.address);
+  return withAddressConflicts(claim, () =>
     db.transaction().execute(async (trx) => {
       await q.insertChannel(trx, row);
       const channel = view(channelOf(env.box, row), row, env);
-      await recordEvent(trx, caller, caller.orgId, 'channel.created', id, { channel });
+      await recordEvent(trx, caller, caller.orgId, 'channel.created', id, { channel: eventView(channel) });
       return channel;
     }),
   );
@@ -300,6 +349,7 @@ export async function createChannel(
 
 /** The row after a PATCH: settings merged, secrets re-sealed, Telegram set up again when its bot or mode changed. */
 async function patched(
+  db: Kysely<Database>,
   env: ChannelEnv,
   row: q.ChannelRow,
   body: UpdateChannelBody,
@@ -333,7 +383,10 @@ async function patched(
     const token = body.botToken?.trim() ?? secrets.botToken;
     const mode = body.mode ?? settings.mode;
     if (token !== secrets.botToken || mode !== settings.mode) {
-      if (token !== secrets.botToken) await teardownTelegramChannel(env.config, secrets.botToken);
+      if (token !== secrets.botToken) {
+        await requireUnclaimed(db, botAddress(token), BOT_CLAIM, row.id);
+        await teardownTelegramChannel(env.config, secrets.botToken);
+      }
       const setup = await prepareTelegramChannel({
         config: env.config,
         token,
@@ -344,8 +397,12 @@ async function patched(
       Object.assign(settings, setup, { mode });
       secrets.botToken = token;
     }
-    // A new bot or mode starts polling afresh: update ids belong to one bot.
-    return { ...next, settings: JSON.stringify(settings), secrets: env.box.seal(secrets) };
+    return {
+      ...next,
+      settings: JSON.stringify(settings),
+      secrets: env.box.seal(secrets),
+      address: botAddress(secrets.botToken),
+    };
   }
   const settings = { ...(channel.settings as SettingsOf['widget']) };
   const secrets = { ...(channel.secrets as SecretsOf['widget']) };
@@ -373,8 +430,9 @@ export async function updateChannel(
 ): Promise<ChannelView> {
   const current = await rowOr404(db, caller.orgId, id);
   rejectForeignFields(current.type, body);
-  const next = await patched(env, current, body, Math.max(Date.now(), current.updated_at + 1));
-  return withAddressConflicts(body.address, () =>
+  const next = await patched(db, env, current, body, Math.max(Date.now(), current.updated_at + 1));
+  const claim = current.type === 'telegram' ? BOT_CLAIM : addressClaim(body.address);
+  return withAddressConflicts(claim, () =>
     db.transaction().execute(async (trx) => {
       await q.updateChannel(trx, caller.orgId, current.id, {
         name: next.name,
@@ -387,7 +445,9 @@ export async function updateChannel(
         ...(body.botToken !== undefined ? { poll_offset: null } : {}),
       });
       const channel = view(channelOf(env.box, next), next, env);
-      await recordEvent(trx, caller, caller.orgId, 'channel.updated', current.id, { channel });
+      await recordEvent(trx, caller, caller.orgId, 'channel.updated', current.id, {
+        channel: eventView(channel),
+      });
       return channel;
     }),
   );
@@ -411,7 +471,7 @@ export async function deleteChannel(
   await db.transaction().execute(async (trx) => {
     await q.deleteChannel(trx, caller.orgId, row.id);
     await recordEvent(trx, caller, caller.orgId, 'channel.deleted', row.id, {
-      channel: view(channel, row, env),
+      channel: eventView(view(channel, row, env)),
     });
   });
   if (channel.type === 'telegram') {

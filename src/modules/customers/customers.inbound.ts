@@ -17,6 +17,12 @@ export type CustomerRef =
   | { customerId: string }
   /** The org's customer with this verified userId (a signed widget identity), created if new. */
   | { userId: string; email?: string | null; name?: string | null }
+  /**
+   * An address someone typed into a form (the widget) but nobody verified: the customer with it,
+   * unless that customer is a verified user (has a userId) — whose tickets must not be joined by
+   * typing their address. Then a new customer without the address, named by name or address.
+   */
+  | { claimedEmail: string; name?: string | null }
   /** Someone who gave no address: a new customer with at most a name. */
   | { anonymous: { name: string | null } };
 
@@ -101,6 +107,18 @@ export async function customerForInbound(
     customer = await byUserId(db, orgId, ref, at);
   } else if ('email' in ref) {
     customer = await findOrCreateByEmail(db, orgId, { email: ref.email, name: ref.name ?? undefined });
+  } else if ('claimedEmail' in ref) {
+    const holder = await q.lockCustomerByEmail(db, orgId, ref.claimedEmail.trim().toLowerCase());
+    if (holder?.user_id) {
+      const row = newRow(orgId, at, { name: clean(ref.name) ?? ref.claimedEmail.trim() });
+      await q.insertCustomer(db, row);
+      customer = { ...row, phone: null, company: null, custom_fields: '{}', deleted_at: null };
+    } else {
+      customer = await findOrCreateByEmail(db, orgId, {
+        email: ref.claimedEmail,
+        name: ref.name ?? undefined,
+      });
+    }
   } else if ('contact' in ref) {
     customer = await byContact(db, orgId, channelId, ref.contact, at);
   } else if ('customerId' in ref) {

@@ -32,7 +32,7 @@ export const widgetArticleRoutes: ModuleRoutes = ({ db }) =>
           operationId: 'listWidgetArticles',
           summary: 'Suggest published articles',
           description:
-            'Published knowledge-base articles for the chat widget: with `search`, the best matches first (to suggest answers as the visitor types); without, the newest first. Authenticated by the public widget key; any origin may call it (CORS).',
+            'Published knowledge-base articles for the chat widget: with `search`, the best matches first (to suggest answers as the visitor types); without, the newest first. Authenticated by the public widget key; callable from the pages of the widget’s allowed origins (CORS).',
           security: [],
           headers: WidgetHeaders,
           querystring: WidgetListQuery,
