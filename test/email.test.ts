@@ -460,6 +460,7 @@ describe.each(DIALECTS)('email channel (%s)', (dialect) => {
         },
         thread: ['<first@mail.example.com>', '<msg_01kprevious0000000000000000@acme.example>'],
         chatId: null,
+        progress: { sent: 0, externalId: null, record: async () => {} },
         ...overrides,
       };
     }

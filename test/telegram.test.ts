@@ -17,7 +17,7 @@ import {
   telegramWebhookUrl,
 } from '../src/channels/telegram/setup.js';
 import type { TelegramMessage, TelegramUpdate } from '../src/channels/telegram/telegram.types.js';
-import type { Channel, DeliveryContext, TelegramSettings } from '../src/channels/types.js';
+import type { Channel, DeliveryContext, DeliveryProgress, TelegramSettings } from '../src/channels/types.js';
 import { PermanentFailure, RetryLater } from '../src/jobs/errors.js';
 import { newId } from '../src/lib/ids.js';
 import { insertChannel } from '../src/modules/channels/channels.queries.js';
@@ -528,10 +528,24 @@ describe.each(DIALECTS)('Telegram channel (%s)', (dialect) => {
     const chatId = '7001';
     let channel: Channel<'telegram'>;
 
+    /** What the delivery worker keeps between attempts, in memory. */
+    const memoryProgress = (): DeliveryProgress => {
+      const progress: DeliveryProgress = {
+        sent: 0,
+        externalId: null,
+        async record(sent, externalId) {
+          progress.sent = sent;
+          progress.externalId = externalId;
+        },
+      };
+      return progress;
+    };
+
     const context = (
       text: string,
       attachments: DeliveryContext['message']['attachments'] = [],
       chat: string | null = chatId,
+      progress: DeliveryProgress = memoryProgress(),
     ): DeliveryContext<'telegram'> => ({
       config: t.config,
       db: t.database.db.kysely,
@@ -543,6 +557,7 @@ describe.each(DIALECTS)('Telegram channel (%s)', (dialect) => {
       message: { id: 'msg_1', text, agentName: 'Bob', createdAt: Date.now(), attachments },
       thread: [],
       chatId: chat,
+      progress,
     });
 
     beforeAll(async () => {
@@ -587,6 +602,31 @@ describe.each(DIALECTS)('Telegram channel (%s)', (dialect) => {
       expect(call!.files).toEqual([
         { field: 'document', name: 'label.pdf', contentType: 'application/pdf', data: PDF },
       ]);
+    });
+
+    it('resumes after the parts already sent when a later part fails, so the customer gets each once', async () => {
+      const file = {
+        name: 'label.pdf',
+        contentType: 'application/pdf',
+        size: PDF.length,
+        open: async () => Readable.from([PDF]),
+      };
+      const progress = memoryProgress();
+      const texts = standIn.callsOf('sendMessage', DELIVERY_TOKEN).length;
+      const documents = standIn.callsOf('sendDocument', DELIVERY_TOKEN).length;
+      standIn.failNext('sendDocument', { status: 502, description: 'Bad Gateway' }, { times: 2 });
+      for (let attempt = 0; attempt < 2; attempt++) {
+        await expect(deliverTelegram(context('Your label', [file], chatId, progress))).rejects.toBeInstanceOf(
+          TelegramApiError,
+        );
+      }
+      const result = await deliverTelegram(context('Your label', [file], chatId, progress));
+      expect(standIn.callsOf('sendMessage', DELIVERY_TOKEN).slice(texts)).toHaveLength(1);
+      expect(standIn.callsOf('sendDocument', DELIVERY_TOKEN).slice(documents)).toHaveLength(3);
+      expect(progress.sent).toBe(2);
+      // The id is the first part's, sent on the first attempt.
+      expect(result.externalId).toBe(progress.externalId);
+      expect(result.externalId).toMatch(new RegExp(`^tg:${chatId}:\\d+$`));
     });
 
     it('turns 429 into RetryLater with retry_after, 403 into PermanentFailure, and keeps 5xx transient', async () => {

@@ -6,7 +6,12 @@ import type { ClaimedJob, JobHandler } from '../jobs/worker.js';
 import { findChannel, widgetChannel } from '../modules/channels/channels.lookup.js';
 import { chatOfCustomer, replyAddressOf } from '../modules/customers/customers.inbound.js';
 import { recordEvent } from '../modules/events/events.service.js';
-import { messageForDelivery, setDeliveryState, threadOf } from '../modules/messages/messages.service.js';
+import {
+  messageForDelivery,
+  recordDeliveryParts,
+  setDeliveryState,
+  threadOf,
+} from '../modules/messages/messages.service.js';
 import { deliveryTargetOf } from '../modules/tickets/tickets.service.js';
 import { openStoredFile } from '../modules/uploads/uploads.service.js';
 import type { RealtimeBus } from '../realtime/bus.js';
@@ -96,6 +101,12 @@ async function deliver(deps: DeliveryDeps, job: ClaimedJob): Promise<void> {
     },
     thread: (await threadOf(db, orgId, ticket.id)).filter((id) => id.startsWith('<')),
     chatId: channel.type === 'telegram' ? await chatOfCustomer(db, orgId, channel.id, customer.id) : null,
+    progress: {
+      sent: found.partsSent,
+      externalId: found.externalId,
+      record: (sent: number, externalId: string | null) =>
+        recordDeliveryParts(db, orgId, message.id, sent, externalId),
+    },
   };
   const result =
     channel.type === 'email'

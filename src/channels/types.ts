@@ -116,6 +116,18 @@ export interface DeliveryContext<T extends ChannelType = ChannelType> {
   thread: string[];
   /** Telegram: the chat the customer writes from. */
   chatId: string | null;
+  /**
+   * A delivery in several parts (Telegram: text chunks, then files) resumes where an earlier
+   * attempt stopped, so a retry does not send the customer what they already have: `sent`
+   * parts went out (the first as `externalId`); call `record` after each part.
+   */
+  progress: DeliveryProgress;
+}
+
+export interface DeliveryProgress {
+  sent: number;
+  externalId: string | null;
+  record(sent: number, externalId: string | null): Promise<void>;
 }
 
 /** What a delivery produced: the channel's id for the sent message, kept on the message. */

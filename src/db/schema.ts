@@ -171,6 +171,8 @@ export interface MessagesTable {
   /** The last delivery attempt's error, kept until a later attempt succeeds. */
   delivery_error: Generated<string | null>;
   delivered_at: Generated<number | null>;
+  /** Parts of a delivery in several (Telegram text chunks and files) that went out already. */
+  delivery_parts: Generated<number>;
   /** The channel's id for the message (email Message-ID, Telegram "chat:message"): dedupe and threading. */
   external_id: Generated<string | null>;
   /** Sanitised HTML body of an email. */

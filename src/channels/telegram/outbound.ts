@@ -52,25 +52,30 @@ function jobError(error: unknown): unknown {
 
 /**
  * Delivers an agent's message to the customer's chat: the text (in as many messages as it
- * takes), then each attachment as a document. The first sent message's id is kept.
+ * takes), then each attachment as a document. Telegram can't tell a repeated send from a new
+ * one, so each part is recorded as it goes out and a retry resumes after the last one sent.
+ * The first sent message's id is kept.
  */
 export const deliverTelegram: ChannelAdapter<'telegram'> = async (context) => {
-  const { chatId, message } = context;
+  const { chatId, message, progress } = context;
   if (!chatId) throw new PermanentFailure('The customer has no Telegram chat to write to');
   const api = new BotApi(context.config.telegramApiUrl, context.channel.secrets.botToken);
-  let firstId: number | undefined;
-  try {
-    for (const chunk of splitText(message.text)) {
-      const sent = await api.sendMessage(chatId, chunk);
-      firstId ??= sent.message_id;
-    }
-    for (const file of message.attachments) {
+  const parts: Array<() => Promise<{ message_id: number }>> = [
+    ...splitText(message.text).map((chunk) => () => api.sendMessage(chatId, chunk)),
+    ...message.attachments.map((file) => async () => {
       const data = await readAll(await file.open());
-      const sent = await api.sendDocument(chatId, { name: file.name, contentType: file.contentType, data });
-      firstId ??= sent.message_id;
+      return api.sendDocument(chatId, { name: file.name, contentType: file.contentType, data });
+    }),
+  ];
+  let externalId = progress.externalId;
+  try {
+    for (let part = progress.sent; part < parts.length; part++) {
+      const sent = await parts[part]!();
+      externalId ??= telegramExternalId(chatId, sent.message_id);
+      await progress.record(part + 1, externalId);
     }
   } catch (error) {
     throw jobError(error);
   }
-  return { externalId: firstId === undefined ? null : telegramExternalId(chatId, firstId) };
+  return { externalId };
 };

@@ -121,6 +121,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('messages').addColumn('delivery_status', 'text').execute();
   await db.schema.alterTable('messages').addColumn('delivery_error', 'text').execute();
   await db.schema.alterTable('messages').addColumn('delivered_at', 'bigint').execute();
+  // How many parts of a delivery in several (Telegram: text chunks, files) already went out.
+  await db.schema
+    .alterTable('messages')
+    .addColumn('delivery_parts', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   // The channel's own id of the message: an email Message-ID, or "chat:message" on Telegram.
   await db.schema.alterTable('messages').addColumn('external_id', 'text').execute();
   // Sanitised HTML of an email body, beside its plain text.
@@ -137,7 +142,14 @@ export async function up(db: Kysely<any>): Promise<void> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('messages_org_external_uq').execute();
-  for (const column of ['html', 'external_id', 'delivered_at', 'delivery_error', 'delivery_status']) {
+  for (const column of [
+    'html',
+    'external_id',
+    'delivery_parts',
+    'delivered_at',
+    'delivery_error',
+    'delivery_status',
+  ]) {
     await db.schema.alterTable('messages').dropColumn(column).execute();
   }
   await db.schema.alterTable('tickets').dropColumn('channel_id').execute();

@@ -186,6 +186,8 @@ export async function messageForDelivery(db: Kysely<Database>, messageId: string
     ticketId: row.ticket_id,
     internal: row.internal === 1,
     status: row.delivery_status,
+    partsSent: row.delivery_parts,
+    externalId: row.external_id,
     message,
   };
 }
@@ -220,4 +222,18 @@ export async function setDeliveryState(
         }
       : { delivery_status: state.status, delivery_error: state.error },
   );
+}
+
+/** Parts of a delivery in several that went out (see DeliveryContext.progress). */
+export async function recordDeliveryParts(
+  db: Kysely<Database>,
+  orgId: string,
+  messageId: string,
+  sent: number,
+  externalId: string | null,
+): Promise<void> {
+  await q.updateDelivery(db, orgId, messageId, {
+    delivery_parts: sent,
+    ...(externalId ? { external_id: externalId } : {}),
+  });
 }
