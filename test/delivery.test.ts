@@ -129,7 +129,7 @@ describe.each(DIALECTS)('reply delivery (%s)', (dialect) => {
     });
     expect(res.status).toBe(201);
     const { ticketId } = (await res.json()) as { ticketId: string };
-    return { ticketId, messageId, address };
+    return { ticketId, messageId, address, channelId: channel.body.id as string };
   }
 
   async function reply(server: ServerProcess, ticketId: string, text: string): Promise<Message> {
@@ -394,6 +394,35 @@ describe.each(DIALECTS)('reply delivery (%s)', (dialect) => {
     } finally {
       await server.stop();
       await sink?.close();
+    }
+  });
+
+  it('refuses to retry a reply whose channel was deleted (409)', async () => {
+    const refusing = await startSmtpSink({ at: 'rcpt', code: 550, message: '5.1.1 No such user' });
+    const server = await serve({ SMTP_URL: refusing.url });
+    try {
+      const { ticketId, channelId } = await emailTicket(server);
+      const message = await reply(server, ticketId, 'Hello?');
+      await waitFor('the delivery to fail', async () =>
+        (await api(server).message(ticketId, message.id)).deliveryStatus === 'failed' ? true : undefined,
+      );
+      const deleted = await fetch(`${server.url}/v1/channels/${channelId}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${org.apiKey}` },
+      });
+      expect(deleted.status).toBe(204);
+      const retry = await api(server).post(`/v1/tickets/${ticketId}/messages/${message.id}/retry`);
+      expect(retry.status).toBe(409);
+      expect(retry.body.error.message).toMatch(/channel was deleted/);
+      const later = await reply(server, ticketId, 'Anyone?');
+      const failed = await waitFor('the next reply to fail', async () => {
+        const current = await api(server).message(ticketId, later.id);
+        return current.deliveryStatus === 'failed' ? current : undefined;
+      });
+      expect(failed.deliveryError).toMatch(/no longer exists/);
+    } finally {
+      await server.stop();
+      await refusing.close();
     }
   });
 

@@ -87,3 +87,9 @@ export async function widgetChannel(
     inboundToken: null,
   };
 }
+
+/** The org's channel row with this id, if it still exists (no secrets are opened). */
+export async function channelOfOrg(db: Kysely<Database>, orgId: string, id: string) {
+  const row = await q.findInOrg(db, orgId, id);
+  return row ? { id: row.id, type: row.type as ChannelType, enabled: row.enabled === 1 } : undefined;
+}

@@ -4,6 +4,7 @@ import type { Database, DeliveryStatus, TicketChannel } from '../../db/schema.js
 import { agentIdOf, type Caller } from '../../http/caller.js';
 import { AppError, notFound } from '../../http/errors.js';
 import { notifyJobsEnqueued } from '../../jobs/queue.js';
+import { channelOfOrg } from '../channels/channels.lookup.js';
 import { recordEvent } from '../events/events.service.js';
 import type { MessageView } from '../messages/messages.schemas.js';
 import { messageForDelivery, recordMessage, setDeliveryState } from '../messages/messages.service.js';
@@ -60,6 +61,12 @@ export async function addAgentMessage(
   return message;
 }
 
+async function channelExists(db: Kysely<Database>, ticket: { org_id: string; channel_id: string | null }) {
+  return (
+    ticket.channel_id !== null && (await channelOfOrg(db, ticket.org_id, ticket.channel_id)) !== undefined
+  );
+}
+
 /** Queues a failed delivery again; anything else (queued, sent, never delivered) is a 409 that says why. */
 export async function retryDelivery(
   db: Kysely<Database>,
@@ -83,6 +90,17 @@ export async function retryDelivery(
       throw new AppError('CONFLICT', 409, `Only a failed delivery can be retried: ${why}`, {
         deliveryStatus: found.status,
       });
+    }
+    if (
+      (ticket.channel === 'email' || ticket.channel === 'telegram') &&
+      !(await channelExists(trx, ticket))
+    ) {
+      throw new AppError(
+        'CONFLICT',
+        409,
+        `The ticket's ${ticket.channel} channel was deleted: the reply can't be delivered again`,
+        { deliveryStatus: found.status },
+      );
     }
     await setDeliveryState(trx, caller.orgId, found.message.id, { status: 'queued', error: null });
     await enqueueDelivery(trx, caller.orgId, found.message.id);
