@@ -91,5 +91,5 @@ export async function widgetChannel(
 /** The org's channel row with this id, if it still exists (no secrets are opened). */
 export async function channelOfOrg(db: Kysely<Database>, orgId: string, id: string) {
   const row = await q.findInOrg(db, orgId, id);
-  return row ? { id: row.id, type: row.type as ChannelType, enabled: row.enabled === 1 } : undefined;
+  return row ? { id: row.id, type: row.type, enabled: row.enabled === 1 } : undefined;
 }
