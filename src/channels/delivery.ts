@@ -4,7 +4,7 @@ import type { Database } from '../db/schema.js';
 import { PermanentFailure } from '../jobs/errors.js';
 import type { ClaimedJob, JobHandler } from '../jobs/worker.js';
 import { findChannel, widgetChannel } from '../modules/channels/channels.lookup.js';
-import { chatOfCustomer, replyAddressOf } from '../modules/customers/customers.inbound.js';
+import { chatOfCustomer, liveCustomer } from '../modules/customers/customers.inbound.js';
 import { recordEvent } from '../modules/events/events.service.js';
 import {
   messageForDelivery,
@@ -77,7 +77,7 @@ async function deliver(deps: DeliveryDeps, job: ClaimedJob): Promise<void> {
   }
   if (!channel.enabled)
     throw new PermanentFailure(`the ${ticket.channel} channel "${channel.name}" is disabled`);
-  const customer = await replyAddressOf(db, orgId, ticket.customerId);
+  const customer = await liveCustomer(db, orgId, ticket.customerId);
   if (!customer) throw new PermanentFailure('the customer was deleted');
   const attachments: OutboundFile[] = message.attachments.map((file) => ({
     name: file.name,

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { invalidField, notFound } from '../../http/errors.js';
 import { cursorPage } from '../../http/pagination.js';
+import { liveCustomer } from '../../modules/customers/customers.inbound.js';
 import { ticketCodePrefix } from '../../modules/orgs/orgs.service.js';
 import { attachmentsOf } from '../../modules/uploads/uploads.service.js';
 import type { BlobStorage } from '../../storage/storage.js';
@@ -160,7 +161,7 @@ export async function startConversation(
   if (!known) {
     // Later conversations go to the same customer only if this visitor created it: a matched
     // address proves nothing about who typed it.
-    const customer = await q.findLiveCustomer(db, visitor.orgId, received.customerId);
+    const customer = await liveCustomer(db, visitor.orgId, received.customerId);
     if (customer && customer.created_at >= startedAt) {
       await q.updateVisitor(db, visitor.orgId, visitor.id, { customer_id: customer.id });
       visitor.customerId = customer.id;

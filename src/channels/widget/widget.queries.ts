@@ -28,27 +28,6 @@ export function updateVisitor(
     .execute();
 }
 
-/** A live (not deleted) customer's contact fields. */
-export function findLiveCustomer(db: Kysely<Database>, orgId: string, id: string) {
-  return db
-    .selectFrom('customers')
-    .select(['id', 'name', 'email', 'created_at'])
-    .where('org_id', '=', orgId)
-    .where('id', '=', id)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-}
-
-export function findCustomerByUserId(db: Kysely<Database>, orgId: string, userId: string) {
-  return db
-    .selectFrom('customers')
-    .select(['id', 'name', 'email', 'created_at'])
-    .where('org_id', '=', orgId)
-    .where('user_id', '=', userId)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-}
-
 /**
  * Which widget tickets a visitor may read: those of its verified customer, and those holding a
  * message it wrote (its messages' external ids start with `authorPrefix`).

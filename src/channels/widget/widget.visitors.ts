@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { forbidden, invalidIdentity, unauthorized } from '../../http/errors.js';
 import { newId } from '../../lib/ids.js';
+import { customerByUserId, liveCustomer } from '../../modules/customers/customers.inbound.js';
 import type { Channel } from '../types.js';
 import * as q from './widget.queries.js';
 import type { PublicSettingsView, SessionBody, SessionView } from './widget.schemas.js';
@@ -105,8 +106,8 @@ export async function requireVisitor(
 
 /** The customer a verified visitor is, whichever browser they use; else the one it created. */
 export async function customerOf(db: Kysely<Database>, visitor: Visitor) {
-  if (visitor.userId !== null) return q.findCustomerByUserId(db, visitor.orgId, visitor.userId);
-  return visitor.customerId === null ? undefined : q.findLiveCustomer(db, visitor.orgId, visitor.customerId);
+  if (visitor.userId !== null) return customerByUserId(db, visitor.orgId, visitor.userId);
+  return visitor.customerId === null ? undefined : liveCustomer(db, visitor.orgId, visitor.customerId);
 }
 
 /**
@@ -155,7 +156,7 @@ async function createVisitor(
   now: number,
 ): Promise<{ token: string; visitor: Visitor }> {
   const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-  const known = userId === null ? undefined : await q.findCustomerByUserId(db, orgId, userId);
+  const known = userId === null ? undefined : await customerByUserId(db, orgId, userId);
   const row = {
     id: newId('vis', now),
     org_id: orgId,

@@ -146,12 +146,23 @@ export async function chatOfCustomer(
   return (await q.contactOfCustomer(db, orgId, channelId, customerId))?.external_id ?? null;
 }
 
-/** Who a reply goes to: the customer's name and email (null once deleted). */
-export async function replyAddressOf(
-  db: Kysely<Database>,
-  orgId: string,
-  customerId: string,
-): Promise<{ id: string; name: string | null; email: string | null } | undefined> {
-  const row = await q.findCustomer(db, orgId, customerId);
-  return row ? { id: row.id, name: row.name, email: row.email } : undefined;
+/** A live customer's contact fields, as channels show them back to the person. */
+export interface CustomerContact {
+  id: string;
+  name: string | null;
+  email: string | null;
+  created_at: number;
+}
+
+const contactOf = (row: q.CustomerRow | undefined): CustomerContact | undefined =>
+  row && { id: row.id, name: row.name, email: row.email, created_at: row.created_at };
+
+/** The live customer with this id. */
+export async function liveCustomer(db: Kysely<Database>, orgId: string, id: string) {
+  return contactOf(await q.findCustomer(db, orgId, id));
+}
+
+/** The live customer with this (verified) userId. */
+export async function customerByUserId(db: Kysely<Database>, orgId: string, userId: string) {
+  return contactOf(await q.findCustomerByUserId(db, orgId, userId));
 }

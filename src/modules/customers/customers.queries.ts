@@ -185,3 +185,7 @@ export function contactOfCustomer(
     .orderBy('created_at', 'desc')
     .executeTakeFirst();
 }
+
+export function findCustomerByUserId(db: Kysely<Database>, orgId: string, userId: string) {
+  return matching(db, orgId, { userId }).selectAll().executeTakeFirst();
+}
