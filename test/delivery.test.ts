@@ -2,9 +2,10 @@ import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { createOrg, type CreatedOrg } from '../src/modules/orgs/orgs.service.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from './support/databases.js';
-import { startServer, type ServerProcess } from './support/processes.js';
+import { startServer, startWorker, type ServerProcess } from './support/processes.js';
 import { closedPort, rawEmail, sendMail, startSmtpSink, type SmtpSink } from './support/smtp.js';
 import { startTelegramStandIn } from './support/telegram-stand-in.js';
 
@@ -292,6 +293,52 @@ describe.each(DIALECTS)('reply delivery (%s)', (dialect) => {
       expect(failed.deliveryError).toMatch(/widget is disabled/);
     } finally {
       await server.stop();
+    }
+  });
+
+  it('scales out: a `talki worker` delivers for servers without one, and live replies travel through Redis', async () => {
+    const redis = { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' };
+    const sink = await startSmtpSink();
+    const server = await serve({ ...redis, TALKI_WORKER: 'off', SMTP_URL: sink.url });
+    const worker = await startWorker({ ...database.env, ...FAST_RETRIES, ...redis, SMTP_URL: sink.url });
+    try {
+      const { ticketId } = await emailTicket(server);
+      const mailed = await reply(server, ticketId, 'Sent by the worker process');
+      await waitFor('the worker to send the mail', async () =>
+        (await api(server).message(ticketId, mailed.id)).deliveryStatus === 'sent' ? true : undefined,
+      );
+      expect(sentTo(sink, mailed.id)).toHaveLength(1);
+
+      const headers = { 'x-talki-widget-key': org.widgetKey, 'content-type': 'application/json' };
+      const session = (await (
+        await fetch(`${server.url}/widget/v1/session`, { method: 'POST', headers, body: '{}' })
+      ).json()) as { token: string };
+      const conversation = (await (
+        await fetch(`${server.url}/widget/v1/conversations`, {
+          method: 'POST',
+          headers: { ...headers, 'x-talki-visitor-token': session.token },
+          body: JSON.stringify({ text: 'Is anyone there?' }),
+        })
+      ).json()) as { id: string };
+      const socket = new WebSocket(`${server.url.replace('http', 'ws')}/widget/v1/ws`);
+      const frames: Array<Record<string, unknown>> = [];
+      socket.on('message', (data) => frames.push(JSON.parse(String(data)) as Record<string, unknown>));
+      await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+      socket.send(JSON.stringify({ type: 'auth', key: org.widgetKey, token: session.token }));
+      await waitFor('the socket to be ready', async () =>
+        frames.some((f) => f.type === 'ready') ? true : undefined,
+      );
+      const live = await reply(server, conversation.id, 'Yes — live from the worker');
+      const frame = await waitFor('the live reply', async () => frames.find((f) => f.type === 'message'));
+      expect(frame).toMatchObject({
+        conversationId: conversation.id,
+        message: { id: live.id, role: 'agent', text: 'Yes — live from the worker' },
+      });
+      socket.close();
+    } finally {
+      await worker.stop();
+      await server.stop();
+      await sink.close();
     }
   });
 

@@ -79,3 +79,32 @@ export async function startServer(env: Record<string, string | undefined>): Prom
     },
   };
 }
+
+/** `talki worker` in a child process, resolved once it says it runs. */
+export async function startWorker(env: Record<string, string | undefined>): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [MAIN, 'worker'], { env: { ...baseEnv(), ...env }, stdio: 'pipe' });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 20_000;
+  while (!output.includes('talki: worker running')) {
+    if (child.exitCode !== null) throw new Error(`worker exited early (${child.exitCode}):\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`worker did not start:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    url: '',
+    child,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      const closed = once(child, 'exit');
+      child.kill('SIGTERM');
+      const [code] = (await closed) as [number | null];
+      return code;
+    },
+  };
+}
