@@ -322,7 +322,9 @@ describe.each(DIALECTS)('reply delivery (%s)', (dialect) => {
       ).json()) as { id: string };
       const socket = new WebSocket(`${server.url.replace('http', 'ws')}/widget/v1/ws`);
       const frames: Array<Record<string, unknown>> = [];
-      socket.on('message', (data) => frames.push(JSON.parse((data as Buffer).toString('utf8')) as Record<string, unknown>));
+      socket.on('message', (data) =>
+        frames.push(JSON.parse((data as Buffer).toString('utf8')) as Record<string, unknown>),
+      );
       await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
       socket.send(JSON.stringify({ type: 'auth', key: org.widgetKey, token: session.token }));
       await waitFor('the socket to be ready', async () =>
