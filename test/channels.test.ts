@@ -155,6 +155,12 @@ describe.each(DIALECTS)('channel settings API (%s)', (dialect) => {
     });
     expect(channel.webhookUrl).toBe(`https://help.acme.example/channels/telegram/${channel.id}/webhook`);
     expect(res.body).not.toContain('goodtoken');
+    const stored = await t.database.db.kysely
+      .selectFrom('channels')
+      .select(['settings', 'secrets'])
+      .where('id', '=', channel.id)
+      .executeTakeFirstOrThrow();
+    expect(`${stored.settings}${stored.secrets}`).not.toContain('goodtoken');
     const setWebhook = standIn.calls.filter((c) => c.method === 'setWebhook').at(-1);
     expect(setWebhook?.params.url).toBe(channel.webhookUrl);
     expect(String(setWebhook?.params.secret_token)).toMatch(/^[\w-]{32,}$/);
