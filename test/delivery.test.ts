@@ -292,6 +292,12 @@ describe.each(DIALECTS)('reply delivery (%s)', (dialect) => {
       });
       expect(failed.deliveryError).toMatch(/widget is disabled/);
     } finally {
+      // The other tests share this org: its widget goes back on.
+      await fetch(`${server.url}/v1/channels/widget`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${org.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ enabled: true }),
+      });
       await server.stop();
     }
   });
@@ -310,9 +316,9 @@ describe.each(DIALECTS)('reply delivery (%s)', (dialect) => {
       expect(sentTo(sink, mailed.id)).toHaveLength(1);
 
       const headers = { 'x-talki-widget-key': org.widgetKey, 'content-type': 'application/json' };
-      const session = (await (
-        await fetch(`${server.url}/widget/v1/session`, { method: 'POST', headers, body: '{}' })
-      ).json()) as { token: string };
+      const started = await fetch(`${server.url}/widget/v1/session`, { method: 'POST', headers, body: '{}' });
+      expect(started.status).toBe(200);
+      const session = (await started.json()) as { token: string };
       const conversation = (await (
         await fetch(`${server.url}/widget/v1/conversations`, {
           method: 'POST',
