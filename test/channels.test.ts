@@ -16,7 +16,7 @@ describe.each(DIALECTS)('channel settings API (%s)', (dialect) => {
   let api: Client;
 
   beforeAll(async () => {
-    standIn = await startTelegramStandIn({ tokens: [TOKEN, '777:other'] });
+    standIn = await startTelegramStandIn({ tokens: [TOKEN, '777:other', '888:chosen', '889:x'] });
     t = await startTestApp(dialect, {
       env: { TELEGRAM_API_URL: standIn.url, TALKI_PUBLIC_URL: 'https://help.acme.example' },
     });
@@ -49,6 +49,7 @@ describe.each(DIALECTS)('channel settings API (%s)', (dialect) => {
       smtpUrlSet: true,
     });
     expect(channel.id).toMatch(/^chn_/);
+    expect(channel.inboundUrl.endsWith(`/channels/email/inbound/${channel.inboundToken}`)).toBe(true);
     expect(channel.inboundUrl).toMatch(
       /^https:\/\/help\.acme\.example\/channels\/email\/inbound\/[\w-]{20,}$/,
     );
@@ -171,6 +172,32 @@ describe.each(DIALECTS)('channel settings API (%s)', (dialect) => {
     expect(polling.json()).toMatchObject({ mode: 'polling', webhookUrl: null });
     expect(standIn.calls.some((c) => c.method === 'deleteWebhook')).toBe(true);
     expect((await api.delete(`/v1/channels/${channel.id}`)).statusCode).toBe(204);
+  });
+
+  it('takes the webhook secret an admin chooses, and registers it with Telegram', async () => {
+    const secret = 'my-own-webhook-secret-123';
+    const res = await api.post('/v1/channels', {
+      type: 'telegram',
+      botToken: '888:chosen',
+      webhookSecret: secret,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.body).not.toContain(secret);
+    expect(standIn.callsOf('setWebhook', '888:chosen').at(-1)?.params.secret_token).toBe(secret);
+    const rotated = await api.patch(`/v1/channels/${res.json().id}`, {
+      webhookSecret: 'another-secret-of-16x',
+    });
+    expect(rotated.statusCode, rotated.body).toBe(200);
+    expect(standIn.callsOf('setWebhook', '888:chosen').at(-1)?.params.secret_token).toBe(
+      'another-secret-of-16x',
+    );
+    const weak = await api.post('/v1/channels', {
+      type: 'telegram',
+      botToken: '889:x',
+      webhookSecret: 'short',
+    });
+    expect(expectErrorBody(weak, 400, 'BAD_REQUEST').error.details?.fields?.[0]?.field).toBe('webhookSecret');
+    await api.delete(`/v1/channels/${res.json().id}`);
   });
 
   it('gives one Telegram bot to one channel only (409), before telling Telegram anything', async () => {

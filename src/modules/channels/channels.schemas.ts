@@ -52,6 +52,11 @@ const telegramFields = {
     maxLength: 200,
     description: 'Telegram: the bot token from @BotFather. Stored encrypted; never shown again.',
   }),
+  webhookSecret: Type.String({
+    pattern: '^[A-Za-z0-9_-]{16,256}$',
+    description:
+      'Telegram: the secret Telegram sends back in X-Telegram-Bot-Api-Secret-Token (16–256 of A–Z a–z 0–9 _ -). Generated when not given; never shown again.',
+  }),
   mode: StringEnum(['webhook', 'polling'], {
     description:
       'Telegram: webhook (Telegram posts updates to this server; needs a public HTTPS URL) or polling (the server asks Telegram with getUpdates; works behind NAT). Default webhook.',
@@ -140,6 +145,9 @@ export const Channel = Type.Object({
           'Email: the channel’s own SMTP server (never its password); null: the server’s SMTP_URL.',
       },
     ),
+  ),
+  inboundToken: Type.Optional(
+    Type.String({ description: 'Email: the token of inboundUrl (POST /channels/email/inbound/:token).' }),
   ),
   inboundUrl: Type.Optional(
     Type.String({

@@ -35,7 +35,7 @@ export interface ChannelEnv {
 
 const FIELDS: Record<ChannelType, readonly string[]> = {
   email: ['address', 'displayName', 'smtpUrl', 'smtp'],
-  telegram: ['botToken', 'mode'],
+  telegram: ['botToken', 'mode', 'webhookSecret'],
   widget: [
     'allowedOrigins',
     'color',
@@ -74,6 +74,7 @@ function view(channel: Channel, row: q.ChannelRow, env: ChannelEnv): ChannelView
       displayName: settings.displayName,
       smtpUrlSet: Boolean((channel.secrets as SecretsOf['email']).smtpUrl),
       smtp: smtpServerOf((channel.secrets as SecretsOf['email']).smtpUrl),
+      inboundToken: channel.inboundToken ?? '',
       inboundUrl: `${env.publicUrl}/channels/email/inbound/${channel.inboundToken}`,
     };
   }
@@ -212,6 +213,7 @@ const addressClaim = (address: string | undefined): Claim | undefined =>
 function eventView(channel: ChannelView): ChannelView {
   const rest = { ...channel };
   delete rest.inboundUrl;
+  delete rest.inboundToken;
   return rest;
 }
 
@@ -309,7 +311,7 @@ export async function createChannel(
     if (body.botToken === undefined) throw invalidField('botToken', 'is required for a Telegram channel');
     const secrets: SecretsOf['telegram'] = {
       botToken: body.botToken.trim(),
-      webhookSecret: newWebhookSecret(),
+      webhookSecret: body.webhookSecret ?? newWebhookSecret(),
     };
     const mode = body.mode ?? 'webhook';
     // Before Telegram is told anything: registering the webhook would steal the bot from its channel.
@@ -382,7 +384,9 @@ async function patched(
     const secrets = { ...(channel.secrets as SecretsOf['telegram']) };
     const token = body.botToken?.trim() ?? secrets.botToken;
     const mode = body.mode ?? settings.mode;
-    if (token !== secrets.botToken || mode !== settings.mode) {
+    const webhookSecret = body.webhookSecret ?? secrets.webhookSecret;
+    if (token !== secrets.botToken || mode !== settings.mode || webhookSecret !== secrets.webhookSecret) {
+      secrets.webhookSecret = webhookSecret;
       if (token !== secrets.botToken) {
         await requireUnclaimed(db, botAddress(token), BOT_CLAIM, row.id);
         await teardownTelegramChannel(env.config, secrets.botToken);
