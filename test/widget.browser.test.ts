@@ -201,6 +201,30 @@ describe.each(DIALECTS)('website widget in Chromium (%s)', (dialect) => {
     }
   });
 
+  it('polls when the browser refuses sockets outright, and replays calls queued before it loaded', async () => {
+    const page = await browser.newPage();
+    try {
+      // A ws: address from an https page, or a Content-Security-Policy, makes the constructor throw.
+      await page.addInitScript(`
+        window.WebSocket = function () { throw new DOMException('blocked', 'SecurityError'); };
+        window.Talki = { q: [['open']] };
+      `);
+      await page.goto(pages.url);
+      await expect.poll(() => namesOf(page)).toEqual(['ready', 'open']);
+      const dialog = page.getByRole('dialog', { name: 'Chat with us' });
+      await dialog.getByRole('textbox', { name: 'Message' }).fill('Can you hear me?');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => namesOf(page)).toEqual(['ready', 'open', 'message']);
+      const ticketId = (await calls(page))[2]!.value!.ticketId as string;
+      await api(`/v1/tickets/${ticketId}/messages`, { method: 'POST', body: { text: 'Loud and clear.' } });
+      await expect
+        .poll(() => dialog.getByText('Loud and clear.').isVisible(), { timeout: 15_000 })
+        .toBe(true);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('works from the script tag alone (data attributes) and shows the greeting', async () => {
     const page = await browser.newPage();
     try {

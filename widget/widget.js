@@ -625,7 +625,13 @@
       if (again && state.socket.readyState === 1) state.socket.send(authFrame());
       return;
     }
-    var socket = new WebSocket(config.apiUrl.replace(/^http/, 'ws') + '/widget/v1/ws');
+    var socket;
+    try {
+      socket = new WebSocket(config.apiUrl.replace(/^http/, 'ws') + '/widget/v1/ws');
+    } catch {
+      // Refused outright (a ws: address from an https page, a Content-Security-Policy): poll instead.
+      return schedulePolling();
+    }
     state.socket = socket;
     socket.onopen = function () {
       socket.send(authFrame());
@@ -725,6 +731,8 @@
     else open();
   }
 
+  // A page that loads this script async may have set a stand-in that queues calls: { q: [['open']] }.
+  var queued = window.Talki && Array.isArray(window.Talki.q) ? window.Talki.q : [];
   window.Talki = {
     version: '1',
     open: open,
@@ -734,6 +742,11 @@
       return state.open;
     },
   };
+
+  queued.forEach(function (call) {
+    var method = window.Talki[call[0]];
+    if (typeof method === 'function') method.apply(null, call.slice(1));
+  });
 
   function start() {
     if (!config.apiKey) {
