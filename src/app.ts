@@ -2,7 +2,6 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { emailInboundRoutes } from './channels/email/email.routes.js';
 import { SecretBox } from './channels/secret-box.js';
-import { widgetOriginCheck } from './channels/widget/widget.origins.js';
 import { widgetRoutes } from './channels/widget/widget.routes.js';
 import { widgetScriptRoutes } from './channels/widget/widget.script.js';
 import { MAX_FRAME_BYTES, widgetSocketRoutes } from './channels/widget/widget.socket.js';
@@ -24,6 +23,7 @@ import type { ModuleDeps, ModuleRoutes } from './http/module.js';
 import { agentRoutes } from './modules/agents/agents.routes.js';
 import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
+import { widgetChannel } from './modules/channels/channels.lookup.js';
 import { channelRoutes } from './modules/channels/channels.routes.js';
 import { customerRoutes } from './modules/customers/customers.routes.js';
 import { Customer, CustomerList } from './modules/customers/customers.schemas.js';
@@ -39,7 +39,7 @@ import { orgRoutes } from './modules/orgs/orgs.routes.js';
 import { Ticket, TicketList, TicketWithMessages } from './modules/tickets/tickets.schemas.js';
 import { ticketRoutes } from './modules/tickets/tickets.routes.js';
 import { MemoryBus, type RealtimeBus } from './realtime/bus.js';
-import { openBlobStorage } from './storage/index.js';
+import { openBlobStorage, type BlobStorage } from './storage/index.js';
 import { tagRoutes } from './modules/tags/tags.routes.js';
 import { timeEntryRoutes } from './modules/time-entries/time-entries.routes.js';
 import { uploadRoutes } from './modules/uploads/uploads.routes.js';
@@ -90,6 +90,10 @@ export interface AppDeps {
   limiter: RateLimiter;
   /** Live events; an in-process bus when not given. */
   bus?: RealtimeBus;
+  /** Files; local storage under TALKI_DATA_DIR when not given. */
+  storage?: BlobStorage;
+  /** Channel secrets' keys; opened from the config and database when not given. */
+  box?: SecretBox;
   /** pino options or false; tests pass false to keep output quiet. */
   logger?: boolean | { level: string };
 }
@@ -125,9 +129,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     db: deps.db.kysely,
     config: deps.config,
     limiter: deps.limiter,
-    storage: openBlobStorage(deps.config),
+    storage: deps.storage ?? openBlobStorage(deps.config),
     bus: deps.bus ?? new MemoryBus(),
-    box: await SecretBox.open(deps.db.kysely, deps.config),
+    box: deps.box ?? (await SecretBox.open(deps.db.kysely, deps.config)),
   };
   await app.register(healthRoutes(deps.db));
   await app.register(
@@ -158,7 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       registerWidgetScope(widget, {
         db: moduleDeps.db,
         limiter: deps.limiter,
-        originAllowed: widgetOriginCheck(moduleDeps.db, moduleDeps.box),
+        widgetChannel: (orgId) => widgetChannel(moduleDeps.db, moduleDeps.box, orgId),
       });
       for (const routes of WIDGET_MODULES) await widget.register(routes(moduleDeps));
     },

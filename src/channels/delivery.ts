@@ -99,7 +99,7 @@ async function deliver(deps: DeliveryDeps, job: ClaimedJob): Promise<void> {
       createdAt: Date.parse(message.createdAt),
       attachments,
     },
-    thread: (await threadOf(db, orgId, ticket.id)).filter((id) => id.startsWith('<')),
+    thread: channel.type === 'email' ? await threadOf(db, orgId, ticket.id) : [],
     chatId: channel.type === 'telegram' ? await chatOfCustomer(db, orgId, channel.id, customer.id) : null,
     progress: {
       sent: found.partsSent,
@@ -124,10 +124,8 @@ export function deliveryHandler(deps: DeliveryDeps): JobHandler {
   return {
     run: (job) => deliver(deps, job),
     async onRetry(job, error) {
-      const found = await messageForDelivery(deps.db, messageIdOf(job));
-      if (found && found.status !== 'sent') {
-        await setDeliveryState(deps.db, found.orgId, found.message.id, { status: 'queued', error });
-      }
+      if (job.orgId === null) return;
+      await setDeliveryState(deps.db, job.orgId, messageIdOf(job), { status: 'queued', error });
     },
     async onGiveUp(job, error) {
       const found = await messageForDelivery(deps.db, messageIdOf(job));

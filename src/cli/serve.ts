@@ -23,9 +23,9 @@ export async function serve(): Promise<void> {
   await migrateToLatest(db);
   const limiter = createRateLimiter(config);
   const bus = createRealtimeBus(config);
-  const app = await buildApp({ config, db, limiter, bus });
   const box = await SecretBox.open(db.kysely, config);
   const storage = openBlobStorage(config);
+  const app = await buildApp({ config, db, limiter, bus, box, storage });
   const background = config.runWorker
     ? startBackground({ config, db, bus, box, storage, log: app.log as pino.Logger })
     : undefined;

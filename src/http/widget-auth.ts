@@ -1,14 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
+import type { Channel } from '../channels/types.js';
 import type { Database } from '../db/schema.js';
 import { authenticateKey } from '../modules/api-keys/api-keys.service.js';
 import { AppError, badRequest, forbidden, unauthorized } from './errors.js';
+import { originAllowed } from './origins.js';
 import type { RateLimiter } from './rate-limit.js';
 
 /** The org whose public widget key authenticated the request (no person or secret involved). */
 export interface WidgetVisitor {
   orgId: string;
   keyId: string;
+  /** The org's widget settings, read once per request (the origin check and the route share it). */
+  channel(): Promise<Channel<'widget'>>;
 }
 
 declare module 'fastify' {
@@ -20,8 +24,8 @@ declare module 'fastify' {
 export interface WidgetAuthOptions {
   db: Kysely<Database>;
   limiter: RateLimiter;
-  /** Whether the org lets pages at this Origin use its widget (its allowed origins, or any). */
-  originAllowed(orgId: string, origin: string): Promise<boolean>;
+  /** The org's widget settings (allowed origins, …), read per request so an admin's change applies at once. */
+  widgetChannel(orgId: string): Promise<Channel<'widget'>>;
 }
 
 /** Requests per rolling minute per widget key, unless the key has its own limit (0 = unlimited). */
@@ -106,10 +110,16 @@ export function widgetKeyAuth(options: WidgetAuthOptions) {
         'This is a secret API key: never put it in a web page. The widget API takes the public widget key (talki_pk_…); revoke this secret key if it was published.',
       );
     }
-    await refuseForeignOrigin(request, reply, options, key.org_id);
+    let channel: Promise<Channel<'widget'>> | undefined;
+    const widget: WidgetVisitor = {
+      orgId: key.org_id,
+      keyId: key.id,
+      channel: () => (channel ??= options.widgetChannel(key.org_id)),
+    };
+    await refuseForeignOrigin(request, reply, widget);
     const limit = key.rate_limit ?? WIDGET_KEY_RATE_LIMIT;
     await spend(request, reply, options.limiter, `widget:${key.id}`, limit, 'for this widget key');
-    request.widget = { orgId: key.org_id, keyId: key.id };
+    request.widget = widget;
   };
 }
 
@@ -120,11 +130,10 @@ export function widgetKeyAuth(options: WidgetAuthOptions) {
 async function refuseForeignOrigin(
   request: FastifyRequest,
   reply: FastifyReply,
-  options: WidgetAuthOptions,
-  orgId: string,
+  widget: WidgetVisitor,
 ): Promise<void> {
   const origin = request.headers.origin;
-  if (origin === undefined || (await options.originAllowed(orgId, origin))) return;
+  if (origin === undefined || originAllowed((await widget.channel()).settings.allowedOrigins, origin)) return;
   reply.removeHeader('Access-Control-Allow-Origin');
   reply.removeHeader('Access-Control-Expose-Headers');
   throw new AppError(

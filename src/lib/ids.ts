@@ -32,3 +32,11 @@ export function newId(prefix: IdPrefix, at: number = Date.now()): string {
 export function isoTime(epochMs: number): string {
   return new Date(epochMs).toISOString();
 }
+
+/**
+ * Whether a value could be one of our ids at all; anything else names nothing (a 404) without
+ * a lookup, and never reaches a query (NULs, very long strings).
+ */
+export function isPlausibleId(value: string): boolean {
+  return /^[A-Za-z0-9_-]{1,100}$/.test(value);
+}

@@ -38,73 +38,72 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
-/** `talki serve` in a child process on a port of its own choosing, resolved once /readyz answers 200. */
-export async function startServer(env: Record<string, string | undefined>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [MAIN, 'serve'], {
-    env: { ...baseEnv(), HOST: '127.0.0.1', PORT: '0', ...env },
-    stdio: 'pipe',
-  });
+/**
+ * A long-running `talki <command>` child, resolved once `ready(output)` gives a value: a fetch
+ * or a line it printed. It fails if the child exits first or is not ready within 20 s.
+ */
+async function startTalki<T>(
+  command: 'serve' | 'worker',
+  env: NodeJS.ProcessEnv,
+  ready: (output: string) => Promise<T | undefined>,
+): Promise<{ value: T; process: Omit<ServerProcess, 'url'> }> {
+  const child = spawn(process.execPath, [MAIN, command], { env, stdio: 'pipe' });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const deadline = Date.now() + 20_000;
-  let url: string | undefined;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${output}`);
-    // The port comes from this child's own "listening on" line, never from a guess that another process could take.
-    url ??= /talki: listening on (http:\/\/\S+)/.exec(output)?.[1];
-    const ready =
-      url !== undefined &&
-      (await fetch(`${url}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      ));
-    if (ready) break;
+    if (child.exitCode !== null)
+      throw new Error(`talki ${command} exited early (${child.exitCode}):\n${output}`);
+    const value = await ready(output);
+    if (value !== undefined) {
+      return {
+        value,
+        process: {
+          child,
+          output: () => output,
+          async stop() {
+            if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+            const closed = once(child, 'exit');
+            child.kill('SIGTERM');
+            const [code] = (await closed) as [number | null];
+            return code;
+          },
+        },
+      };
+    }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`server did not become ready:\n${output}`);
+      throw new Error(`talki ${command} did not become ready:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return {
-    url: url!,
-    child,
-    output: () => output,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      const closed = once(child, 'exit');
-      child.kill('SIGTERM');
-      const [code] = (await closed) as [number | null];
-      return code;
+}
+
+/** `talki serve` in a child process on a port of its own choosing, resolved once /readyz answers 200. */
+export async function startServer(env: Record<string, string | undefined>): Promise<ServerProcess> {
+  const { value: url, process: server } = await startTalki(
+    'serve',
+    { ...baseEnv(), HOST: '127.0.0.1', PORT: '0', ...env },
+    async (output) => {
+      // The port comes from this child's own "listening on" line, never from a guess that another process could take.
+      const url = /talki: listening on (http:\/\/\S+)/.exec(output)?.[1];
+      const ready =
+        url !== undefined &&
+        (await fetch(`${url}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        ));
+      return ready ? url : undefined;
     },
-  };
+  );
+  return { url, ...server };
 }
 
 /** `talki worker` in a child process, resolved once it says it runs. */
 export async function startWorker(env: Record<string, string | undefined>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [MAIN, 'worker'], { env: { ...baseEnv(), ...env }, stdio: 'pipe' });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 20_000;
-  while (!output.includes('talki: worker running')) {
-    if (child.exitCode !== null) throw new Error(`worker exited early (${child.exitCode}):\n${output}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`worker did not start:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return {
-    url: '',
-    child,
-    output: () => output,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      const closed = once(child, 'exit');
-      child.kill('SIGTERM');
-      const [code] = (await closed) as [number | null];
-      return code;
-    },
-  };
+  const { process: worker } = await startTalki('worker', { ...baseEnv(), ...env }, async (output) =>
+    output.includes('talki: worker running') ? true : undefined,
+  );
+  return { url: '', ...worker };
 }

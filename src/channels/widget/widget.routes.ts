@@ -2,7 +2,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { errorResponses } from '../../http/errors.js';
 import type { ModuleRoutes } from '../../http/module.js';
-import { widgetChannel } from '../../modules/channels/channels.lookup.js';
 import * as conversations from './widget.conversations.js';
 import { newVisitors, spendWidgetBudget, visitorWrites } from './widget.limits.js';
 import {
@@ -28,7 +27,7 @@ const tags = ['Widget'];
 const common = { tags, security: [] };
 
 /** The chat widget's API under /widget/v1, behind the widget key (see http/widget-auth.ts). */
-export const widgetRoutes: ModuleRoutes = ({ db, box, storage, limiter }) =>
+export const widgetRoutes: ModuleRoutes = ({ db, storage, limiter }) =>
   async function register(instance: FastifyInstance): Promise<void> {
     const app = instance.withTypeProvider<TypeBoxTypeProvider>();
 
@@ -52,7 +51,7 @@ export const widgetRoutes: ModuleRoutes = ({ db, box, storage, limiter }) =>
         },
       },
       async (request, reply) => {
-        const channel = await widgetChannel(db, box, request.widget.orgId);
+        const channel = await request.widget.channel();
         return openSession(db, channel, request.body, () =>
           spendWidgetBudget(limiter, request, reply, newVisitors(request.ip)),
         );
@@ -72,7 +71,7 @@ export const widgetRoutes: ModuleRoutes = ({ db, box, storage, limiter }) =>
           response: { 200: PublicSettings, ...errorResponses(401, 403, 429) },
         },
       },
-      async (request) => publicSettings(await widgetChannel(db, box, request.widget.orgId)),
+      async (request) => publicSettings(await request.widget.channel()),
     );
 
     // Everything below is about one visitor's conversations: it needs the visitor token too.
@@ -113,7 +112,7 @@ export const widgetRoutes: ModuleRoutes = ({ db, box, storage, limiter }) =>
         },
         async (request, reply) => {
           await spendWidgetBudget(limiter, request, reply, visitorWrites(request.visitor.id));
-          const channel = await widgetChannel(db, box, request.widget.orgId);
+          const channel = await request.widget.channel();
           const conversation = await conversations.startConversation(
             db,
             storage,
@@ -179,7 +178,7 @@ export const widgetRoutes: ModuleRoutes = ({ db, box, storage, limiter }) =>
         },
         async (request, reply) => {
           await spendWidgetBudget(limiter, request, reply, visitorWrites(request.visitor.id));
-          const channel = await widgetChannel(db, box, request.widget.orgId);
+          const channel = await request.widget.channel();
           const message = await conversations.sendMessage(
             db,
             storage,

@@ -1,11 +1,12 @@
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { ModuleDeps, RoutesPlugin } from '../../http/module.js';
+import { originAllowed } from '../../http/origins.js';
+import { widgetChannel } from '../../modules/channels/channels.lookup.js';
 import { WIDGET_IP_RATE_LIMIT } from '../../http/widget-auth.js';
 import { authenticateKey } from '../../modules/api-keys/api-keys.service.js';
 import type { RealtimeEvent, Unsubscribe } from '../../realtime/bus.js';
 import { accessOf, canRead } from './widget.access.js';
-import { allowedWidgetOrigins, originAllowed } from './widget.origins.js';
 import * as q from './widget.queries.js';
 import { widgetTopic } from './widget.realtime.js';
 import { findVisitor, type Visitor } from './widget.visitors.js';
@@ -94,7 +95,10 @@ class WidgetSocket {
     const orgId = auth.key.org_id;
     const origin = this.request.headers.origin;
     // Browsers send any page's origin on a socket and apply no CORS to it: the server checks it.
-    if (origin !== undefined && !originAllowed(await allowedWidgetOrigins(db, box, orgId), origin)) {
+    if (
+      origin !== undefined &&
+      !originAllowed((await widgetChannel(db, box, orgId)).settings.allowedOrigins, origin)
+    ) {
       return this.close(CLOSE_FORBIDDEN_ORIGIN, 'origin not allowed');
     }
     if (this.visitor && this.visitor.orgId !== orgId) return this.close(CLOSE_UNAUTHORIZED, 'another org');

@@ -4,7 +4,7 @@ import type { AgentRole, Database } from '../../db/schema.js';
 import { requireAdmin, type Caller } from '../../http/caller.js';
 import { AppError, forbidden, invalidField, notFound } from '../../http/errors.js';
 import { listPage, pagingOf } from '../../http/pagination.js';
-import { isoTime, newId } from '../../lib/ids.js';
+import { isoTime, newId, isPlausibleId } from '../../lib/ids.js';
 import { hashPassword, verifyPassword } from '../../lib/passwords.js';
 import { revokeSessionsOf } from '../auth/auth.service.js';
 import { recordEvent } from '../events/events.service.js';
@@ -28,9 +28,6 @@ export interface NewAgent {
   /** Omitted: the agent can't log in until a password is set. */
   password?: string | undefined;
 }
-
-/** Whether a value could be an agent id at all; anything else names no agent (404) without a lookup. */
-const PLAUSIBLE_ID = /^[A-Za-z0-9_-]{1,100}$/;
 
 function view(row: q.MemberRow): AgentView {
   return {
@@ -125,7 +122,7 @@ export async function listAgents(
 export async function getAgent(db: Kysely<Database>, caller: Caller, id: string): Promise<AgentView> {
   // Agents may read their own record; the rest of the team is for admins, like the list.
   if (!(caller.actorType === 'agent' && caller.actorId === id)) requireAdmin(caller, 'see other agents');
-  const agent = PLAUSIBLE_ID.test(id) ? await findOrgAgent(db, caller.orgId, id) : undefined;
+  const agent = isPlausibleId(id) ? await findOrgAgent(db, caller.orgId, id) : undefined;
   if (!agent) throw notFound(`Agent ${id} not found`);
   return agent;
 }
@@ -169,7 +166,7 @@ export async function createAgent(
 }
 
 async function lockAgent(db: Kysely<Database>, orgId: string, id: string) {
-  const row = PLAUSIBLE_ID.test(id) ? await q.lockMember(db, orgId, id) : undefined;
+  const row = isPlausibleId(id) ? await q.lockMember(db, orgId, id) : undefined;
   if (!row) throw notFound(`Agent ${id} not found`);
   return row;
 }

@@ -3,7 +3,7 @@ import type { ApiKeyKind, ApiKeyScope, Database } from '../../db/schema.js';
 import { requireAdmin, type Caller } from '../../http/caller.js';
 import { AppError, invalidField, notFound } from '../../http/errors.js';
 import { listPage, pagingOf } from '../../http/pagination.js';
-import { isoTime, newId } from '../../lib/ids.js';
+import { isoTime, newId, isPlausibleId } from '../../lib/ids.js';
 import { recordEvent } from '../events/events.service.js';
 import * as q from './api-keys.queries.js';
 import type { ApiKeyListView, CreateApiKeyBody, ListApiKeysQuery } from './api-keys.schemas.js';
@@ -42,9 +42,6 @@ export interface NewApiKey {
   /** Epoch ms after which the key stops working; null/undefined = never. */
   expiresAt?: number | null;
 }
-
-/** Whether a value could be a key id at all; anything else names no key (404) without a lookup. */
-const PLAUSIBLE_ID = /^[A-Za-z0-9_-]{1,100}$/;
 
 function statusOf(row: q.ApiKeyRow, now: number): ApiKeyStatus {
   if (row.revoked_at !== null) return 'revoked';
@@ -141,7 +138,7 @@ export async function listOrgApiKeys(
 
 export async function getOrgApiKey(db: Kysely<Database>, caller: Caller, id: string): Promise<ApiKeyView> {
   requireAdmin(caller, 'manage API keys');
-  const row = PLAUSIBLE_ID.test(id) ? await q.findApiKey(db, caller.orgId, id) : undefined;
+  const row = isPlausibleId(id) ? await q.findApiKey(db, caller.orgId, id) : undefined;
   if (!row) throw notFound(`API key ${id} not found`);
   return view(row);
 }
@@ -176,7 +173,7 @@ export async function createOrgApiKey(
 
 export async function revokeOrgApiKey(db: Kysely<Database>, caller: Caller, id: string): Promise<ApiKeyView> {
   requireAdmin(caller, 'manage API keys');
-  if (!PLAUSIBLE_ID.test(id)) throw notFound(`API key ${id} not found`);
+  if (!isPlausibleId(id)) throw notFound(`API key ${id} not found`);
   return db.transaction().execute(async (trx) => {
     const revoked = await revokeApiKey(trx, id, caller.orgId);
     await recordEvent(trx, caller, caller.orgId, 'api_key.revoked', id, { ...revoked });

@@ -4,7 +4,7 @@ import type { Database } from '../../db/schema.js';
 import type { Caller } from '../../http/caller.js';
 import { AppError, badRequest, forbidden, notFound, unauthorized } from '../../http/errors.js';
 import type { RateLimiter } from '../../http/rate-limit.js';
-import { isoTime, newId } from '../../lib/ids.js';
+import { isoTime, newId, isPlausibleId } from '../../lib/ids.js';
 import { hashPassword, verifyPassword } from '../../lib/passwords.js';
 import * as q from './auth.queries.js';
 import type { LoginBody, SessionView } from './auth.schemas.js';
@@ -29,7 +29,6 @@ export interface ClientInfo {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
-const PLAUSIBLE_ID = /^[A-Za-z0-9_-]{1,100}$/;
 const BAD_CREDENTIALS = 'Invalid email or password';
 
 // A hash to verify against when the email is unknown or has no password, so that such a login
@@ -224,7 +223,7 @@ export async function authenticateAgent(
   }
   const { agentId, sessionId } = verified.claims;
   const orgId = orgHeader?.trim() || undefined;
-  if (orgId !== undefined && !PLAUSIBLE_ID.test(orgId)) throw notFound(`Organization ${orgId} not found`);
+  if (orgId !== undefined && !isPlausibleId(orgId)) throw notFound(`Organization ${orgId} not found`);
   const rows = await q.callerMemberships(db, agentId, sessionId, orgId);
   const member = rows[0];
   if (member && Boolean(member.session_revoked)) throw unauthorized('This session has ended; log in again');

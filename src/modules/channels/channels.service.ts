@@ -14,7 +14,7 @@ import type { ChannelType, Database } from '../../db/schema.js';
 import type { Caller } from '../../http/caller.js';
 import { AppError, invalidField, notFound } from '../../http/errors.js';
 import { listPage, pagingOf, type ListPage } from '../../http/pagination.js';
-import { isoTime, newId } from '../../lib/ids.js';
+import { isoTime, isPlausibleId, newId } from '../../lib/ids.js';
 import { recordEvent } from '../events/events.service.js';
 import { channelOf, DEFAULT_WIDGET_SETTINGS } from './channels.lookup.js';
 import * as q from './channels.queries.js';
@@ -241,7 +241,7 @@ async function widgetRow(db: Kysely<Database>, orgId: string): Promise<q.Channel
 
 async function rowOr404(db: Kysely<Database>, orgId: string, id: string): Promise<q.ChannelRow> {
   if (id === 'widget') return widgetRow(db, orgId);
-  const row = /^[A-Za-z0-9_-]{1,100}$/.test(id) ? await q.findInOrg(db, orgId, id) : undefined;
+  const row = isPlausibleId(id) ? await q.findInOrg(db, orgId, id) : undefined;
   if (!row) throw notFound(`Channel ${id} not found`);
   return row;
 }

@@ -4,7 +4,7 @@ import type { Database } from '../../db/schema.js';
 import type { Caller } from '../../http/caller.js';
 import { AppError, forbidden, invalidField, notFound } from '../../http/errors.js';
 import { listPage, pagingOf } from '../../http/pagination.js';
-import { isoTime, newId } from '../../lib/ids.js';
+import { isoTime, newId, isPlausibleId } from '../../lib/ids.js';
 import { recordEvent } from '../events/events.service.js';
 import { moveTicketsToCustomer, ticketCounts } from '../tickets/tickets.service.js';
 import {
@@ -38,8 +38,6 @@ export interface CustomerPage {
 
 type Changes = Record<string, { from: unknown; to: unknown }>;
 
-/** Whether a value could be a customer id at all; anything else names no customer (404) without a lookup. */
-const PLAUSIBLE_ID = /^[A-Za-z0-9_-]{1,100}$/;
 const CONTACT_FIELDS = ['name', 'email', 'phone', 'company', 'userId'] as const;
 
 async function countOf(db: Kysely<Database>, orgId: string, id: string): Promise<number> {
@@ -61,7 +59,7 @@ function requireWrite(caller: Caller): void {
 }
 
 async function lockLive(db: Kysely<Database>, orgId: string, id: string): Promise<CustomerRow> {
-  const row = PLAUSIBLE_ID.test(id) ? await q.lockCustomer(db, orgId, id) : undefined;
+  const row = isPlausibleId(id) ? await q.lockCustomer(db, orgId, id) : undefined;
   if (!row) throw notFound(`Customer ${id} not found`);
   return row;
 }
@@ -140,7 +138,7 @@ export async function listCustomers(
 }
 
 export async function getCustomer(db: Kysely<Database>, caller: Caller, id: string): Promise<CustomerView> {
-  const row = PLAUSIBLE_ID.test(id) ? await q.findCustomer(db, caller.orgId, id) : undefined;
+  const row = isPlausibleId(id) ? await q.findCustomer(db, caller.orgId, id) : undefined;
   if (!row) throw notFound(`Customer ${id} not found`);
   return view(row, await countOf(db, caller.orgId, id));
 }

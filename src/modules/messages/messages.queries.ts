@@ -119,11 +119,13 @@ export function updateDelivery(
   orgId: string,
   messageId: string,
   changes: Updateable<MessagesTable>,
+  options: { unlessSent?: boolean } = {},
 ) {
   return db
     .updateTable('messages')
     .set(changes)
     .where('org_id', '=', orgId)
     .where('id', '=', messageId)
+    .$if(options.unlessSent === true, (q) => q.where('delivery_status', '!=', 'sent'))
     .execute();
 }

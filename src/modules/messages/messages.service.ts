@@ -192,14 +192,17 @@ export async function messageForDelivery(db: Kysely<Database>, messageId: string
   };
 }
 
-/** The channel ids of a ticket's messages, oldest first (what an email's References are built from). */
+/** The email Message-IDs of a ticket's messages, oldest first: what a reply's References are built from. */
 export async function threadOf(db: Kysely<Database>, orgId: string, ticketId: string): Promise<string[]> {
   return (await q.externalIdsOf(db, orgId, ticketId))
     .map((row) => row.external_id)
-    .filter((id) => id !== null);
+    .filter((id): id is string => id !== null && id.startsWith('<'));
 }
 
-/** Records how a delivery went: sent (with the channel's id for it), failed, or queued again. */
+/**
+ * Records how a delivery went: sent (with the channel's id for it), failed, or queued again.
+ * A sent message stays sent: a late report of an earlier attempt never demotes it.
+ */
 export async function setDeliveryState(
   db: Kysely<Database>,
   orgId: string,
@@ -221,6 +224,7 @@ export async function setDeliveryState(
           ...(state.externalId ? { external_id: state.externalId } : {}),
         }
       : { delivery_status: state.status, delivery_error: state.error },
+    { unlessSent: state.status !== 'sent' },
   );
 }
 

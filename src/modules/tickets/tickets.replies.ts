@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isPlausibleId } from '../../lib/ids.js';
 import { enqueueDelivery } from '../../channels/delivery-queue.js';
 import type { Database, DeliveryStatus, TicketChannel } from '../../db/schema.js';
 import { agentIdOf, type Caller } from '../../http/caller.js';
@@ -76,9 +77,7 @@ export async function retryDelivery(
 ): Promise<MessageView> {
   const message = await db.transaction().execute(async (trx) => {
     const ticket = await lockTicket(trx, caller.orgId, ticketRef);
-    const found = /^[A-Za-z0-9_-]{1,100}$/.test(messageId)
-      ? await messageForDelivery(trx, messageId)
-      : undefined;
+    const found = isPlausibleId(messageId) ? await messageForDelivery(trx, messageId) : undefined;
     if (!found || found.orgId !== caller.orgId || found.ticketId !== ticket.id) {
       throw notFound(`Message ${messageId} not found on ticket ${ticketRef}`);
     }

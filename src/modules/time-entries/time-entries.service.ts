@@ -3,7 +3,7 @@ import type { Database } from '../../db/schema.js';
 import type { Caller } from '../../http/caller.js';
 import { forbidden, invalidField, notFound } from '../../http/errors.js';
 import { listPage, pagingOf } from '../../http/pagination.js';
-import { isoTime, newId } from '../../lib/ids.js';
+import { isoTime, newId, isPlausibleId } from '../../lib/ids.js';
 import { findOrgAgent } from '../agents/agents.service.js';
 import { recordEvent } from '../events/events.service.js';
 import { adjustTimeSpent, resolveTicketId } from '../tickets/tickets.service.js';
@@ -19,9 +19,6 @@ export interface TimeEntryPage {
   data: TimeEntryView[];
   meta: { total?: number; page?: number; perPage?: number; limit?: number; nextCursor?: string | null };
 }
-
-/** Whether a value could be an entry id at all; anything else names no entry (404) without a lookup. */
-const PLAUSIBLE_ID = /^[A-Za-z0-9_-]{1,100}$/;
 
 function view(row: q.TimeEntryRow): TimeEntryView {
   return {
@@ -74,7 +71,7 @@ async function requireOrgAgent(db: Kysely<Database>, orgId: string, agentId: str
 }
 
 async function findEntryOr404(db: Kysely<Database>, orgId: string, ticketId: string, entryId: string) {
-  const row = PLAUSIBLE_ID.test(entryId) ? await q.findEntry(db, orgId, ticketId, entryId) : undefined;
+  const row = isPlausibleId(entryId) ? await q.findEntry(db, orgId, ticketId, entryId) : undefined;
   if (!row) throw notFound(`Time entry ${entryId} not found`);
   return row;
 }

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Caller } from '../../http/caller.js';
 import { invalidField, notFound } from '../../http/errors.js';
-import { isoTime, newId } from '../../lib/ids.js';
+import { isoTime, newId, isPlausibleId } from '../../lib/ids.js';
 import { BlobNotFoundError, type BlobStorage } from '../../storage/storage.js';
 import { recordEvent } from '../events/events.service.js';
 import { HeadCapture, SNIFF_BYTES, sanitizeFilename, sniffContentType, tooLarge } from './uploads.content.js';
@@ -21,9 +21,6 @@ export interface IncomingFile {
   /** Whether the content was cut off at the size limit (known once it has been read). */
   truncated(): boolean;
 }
-
-/** Whether a value could be an upload id at all; anything else names no upload (404) without a lookup. */
-const PLAUSIBLE_ID = /^[A-Za-z0-9_-]{1,100}$/;
 
 const contentUrl = (id: string) => `/v1/uploads/${id}/content`;
 
@@ -166,7 +163,7 @@ export async function discardReceivedFiles(storage: BlobStorage, files: StoredFi
 }
 
 async function findUploadOr404(db: Kysely<Database>, caller: Caller, id: string): Promise<q.UploadRow> {
-  const row = PLAUSIBLE_ID.test(id) ? await q.findUpload(db, caller.orgId, id) : undefined;
+  const row = isPlausibleId(id) ? await q.findUpload(db, caller.orgId, id) : undefined;
   if (!row) throw notFound(`Upload ${id} not found`);
   return row;
 }
@@ -218,7 +215,7 @@ export async function attachUploads(
   if (ids.length > MAX_ATTACHMENTS) {
     throw invalidField('attachments', `at most ${MAX_ATTACHMENTS} files per message`);
   }
-  const unknown = ids.find((id) => !PLAUSIBLE_ID.test(id));
+  const unknown = ids.find((id) => !isPlausibleId(id));
   if (unknown !== undefined) throw invalidField('attachments', `no upload "${unknown}" in this organization`);
   const found = new Map((await q.findUploads(trx, caller.orgId, ids)).map((r) => [r.id, r]));
   for (const id of ids) {
