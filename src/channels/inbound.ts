@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import { isUniqueViolation } from '../db/database.js';
 import type { Database } from '../db/schema.js';
-import { customerCaller } from '../http/caller.js';
 import { customerForInbound, type CustomerRef } from '../modules/customers/customers.inbound.js';
 import { findByExternalId } from '../modules/messages/messages.service.js';
 import { receiveCustomerMessage, type Threading } from '../modules/tickets/tickets.inbound.js';
@@ -77,12 +76,7 @@ export async function receiveMessage(
   let stored: StoredFiles = [];
   try {
     if (input.files?.length) {
-      // Stored under the org as the channel; the rows are recorded with the message below.
-      stored = await storeReceivedFiles(
-        storage,
-        customerCaller(input.orgId, { id: input.channelId ?? 'widget', name: null, email: null }),
-        input.files,
-      );
+      stored = await storeReceivedFiles(storage, input.orgId, input.files);
     }
     const result = await db.transaction().execute(async (trx) => {
       const duplicate = await duplicateOf(trx, input.orgId, input.externalId);
@@ -99,12 +93,7 @@ export async function receiveMessage(
         html: input.html ?? null,
         externalId: input.externalId ?? null,
         attach: async (tx, caller, messageId) => {
-          const files = stored.map((row) => ({
-            ...row,
-            uploader_type: caller.actorType,
-            uploader_id: caller.actorId,
-          }));
-          const attached = await recordReceivedFiles(tx, caller, files, messageId);
+          const attached = await recordReceivedFiles(tx, caller, stored, messageId);
           return input.uploadIds?.length ? attachUploads(tx, caller, messageId, input.uploadIds) : attached;
         },
       });

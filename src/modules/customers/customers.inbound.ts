@@ -46,6 +46,12 @@ function newRow(
   };
 }
 
+/** Inserts a new customer and returns the row as a read would. */
+async function insertNew(db: Kysely<Database>, row: ReturnType<typeof newRow>): Promise<q.CustomerRow> {
+  await q.insertCustomer(db, row);
+  return { ...row, phone: null, company: null, custom_fields: '{}', deleted_at: null };
+}
+
 async function byUserId(
   db: Kysely<Database>,
   orgId: string,
@@ -79,16 +85,15 @@ async function byContact(
   const known = await q.findContact(db, channelId, contact.externalId);
   const existing = known ? await q.lockCustomer(db, orgId, known.customer_id) : undefined;
   if (existing) return existing;
-  const row = newRow(orgId, at, { name: contact.name });
-  await q.insertCustomer(db, row);
+  const customer = await insertNew(db, newRow(orgId, at, { name: contact.name }));
   await q.saveContact(db, {
     channel_id: channelId,
     external_id: contact.externalId,
     org_id: orgId,
-    customer_id: row.id,
+    customer_id: customer.id,
     created_at: at,
   });
-  return { ...row, phone: null, company: null, custom_fields: '{}', deleted_at: null };
+  return customer;
 }
 
 /**
@@ -110,9 +115,7 @@ export async function customerForInbound(
   } else if ('claimedEmail' in ref) {
     const holder = await q.lockCustomerByEmail(db, orgId, ref.claimedEmail.trim().toLowerCase());
     if (holder?.user_id) {
-      const row = newRow(orgId, at, { name: clean(ref.name) ?? ref.claimedEmail.trim() });
-      await q.insertCustomer(db, row);
-      customer = { ...row, phone: null, company: null, custom_fields: '{}', deleted_at: null };
+      customer = await insertNew(db, newRow(orgId, at, { name: clean(ref.name) ?? ref.claimedEmail.trim() }));
     } else {
       customer = await findOrCreateByEmail(db, orgId, {
         email: ref.claimedEmail,
@@ -126,9 +129,7 @@ export async function customerForInbound(
     if (!found) throw notFound(`Customer ${ref.customerId} not found`);
     customer = found;
   } else {
-    const row = newRow(orgId, at, { name: ref.anonymous.name });
-    await q.insertCustomer(db, row);
-    customer = { ...row, phone: null, company: null, custom_fields: '{}', deleted_at: null };
+    customer = await insertNew(db, newRow(orgId, at, { name: ref.anonymous.name }));
   }
   if (customer.created_at >= at) {
     await recordEvent(db, null, orgId, 'customer.created', customer.id, { customer: view(customer, 0) });

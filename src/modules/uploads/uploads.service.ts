@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import type { Caller } from '../../http/caller.js';
+import { customerCaller, type Caller } from '../../http/caller.js';
 import { invalidField, notFound } from '../../http/errors.js';
 import { isoTime, newId, isPlausibleId } from '../../lib/ids.js';
 import { BlobNotFoundError, type BlobStorage } from '../../storage/storage.js';
@@ -114,14 +114,16 @@ export type StoredFiles = q.UploadRow[];
 
 /**
  * Stores a channel message's files (an email's attachments, a Telegram photo) ahead of the
- * message's transaction, which then records them with recordReceivedFiles; if the message is
- * not recorded, discardReceivedFiles removes the bytes again.
+ * message's transaction, which then records them with recordReceivedFiles — under the customer
+ * it finds, who is not known yet; if the message is not recorded, discardReceivedFiles removes
+ * the bytes again.
  */
 export async function storeReceivedFiles(
   storage: BlobStorage,
-  caller: Caller,
+  orgId: string,
   files: ReceivedFile[],
 ): Promise<StoredFiles> {
+  const caller = customerCaller(orgId, { id: 'unknown', name: null, email: null });
   const rows: q.UploadRow[] = [];
   try {
     for (const file of files.slice(0, MAX_ATTACHMENTS)) {
@@ -150,7 +152,12 @@ export async function recordReceivedFiles(
   if (files.length === 0) return [];
   await q.insertUploads(
     trx,
-    files.map((row) => ({ ...row, message_id: messageId })),
+    files.map((row) => ({
+      ...row,
+      message_id: messageId,
+      uploader_type: caller.actorType,
+      uploader_id: caller.actorId,
+    })),
   );
   for (const row of files) {
     await recordEvent(trx, caller, caller.orgId, 'upload.created', row.id, { upload: view(row) });
