@@ -853,12 +853,14 @@ describe.each(DIALECTS)('website widget (%s)', (dialect) => {
           customerId,
           ticketId: conversation.id,
           message: note,
+          agentName: 'Support',
         });
         await publishAgentMessage(bus, {
           orgId: org.org.id,
           customerId,
           ticketId: conversation.id,
           message: reply.json<MessageView>(),
+          agentName: 'Support',
         });
         expect(await frame).toEqual({
           type: 'message',

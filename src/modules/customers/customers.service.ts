@@ -163,6 +163,8 @@ export async function createCustomer(
     id: newId('cus', now),
     org_id: caller.orgId,
     ...columnsOf(contact),
+    claimed_user_id: null,
+    claimed_email: null,
     custom_fields: JSON.stringify(customFields),
     deleted_at: null,
     created_at: now,
