@@ -36,8 +36,7 @@ export const TicketCustomer = Type.Object({
   ),
   userIdVerified: Type.Optional(
     Type.Boolean({
-      description:
-        'With userId: false when it is only claimed by a widget visitor (unsigned), not verified.',
+      description: 'With userId: false when it is only claimed by a widget visitor (unsigned), not verified.',
     }),
   ),
 });
