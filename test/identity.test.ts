@@ -278,6 +278,20 @@ describe.each(DIALECTS)('who answered, who is writing (%s)', (dialect) => {
       expect(signed.visitor).toMatchObject({ userId: 'u1', verified: true });
     });
 
+    it('lets the API replace a claimed userId with a verified one, or clear it', async () => {
+      const claim = `usr_said_${Date.now()}`;
+      const visitor = await visit({ identity: { userId: claim } });
+      const owner = await ticketCustomer((await start(visitor, { text: 'Hi' })).id);
+      const confirmed = await admin.patch(`/v1/customers/${owner.id}`, { userId: `${claim}-checked` });
+      expect(confirmed.statusCode, confirmed.body).toBe(200);
+      expect(confirmed.json()).toMatchObject({ userId: `${claim}-checked`, userIdVerified: true });
+      const other = await ticketCustomer((await start(await visit({ visitorId: claim }), { text: 'Yo' })).id);
+      const cleared = await admin.patch(`/v1/customers/${other.id}`, { userId: null, name: 'Someone' });
+      expect(cleared.json()).toMatchObject({ userId: null, userIdVerified: false });
+      const events = (await admin.get('/v1/events?types=customer.updated')).json().data;
+      expect(events.at(-1).data.changes.userId).toEqual({ from: claim, to: null });
+    });
+
     it('marks a userId set with a secret API key as verified', async () => {
       const res = await admin.post('/v1/customers', {
         name: 'Set by the backend',
