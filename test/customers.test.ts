@@ -124,6 +124,8 @@ describe.each(DIALECTS)('customers API (%s)', (dialect) => {
         phone: '+1 (555) 010-2030',
         company: 'Acme Inc.',
         userId: 'usr_alice',
+        userIdVerified: true,
+        claimedEmail: null,
         customFields: { plan: 'pro', seats: 12, vip: true },
         ticketCount: 0,
         createdAt: expect.stringMatching(ISO_MS),

@@ -25,7 +25,16 @@ describe.each(DIALECTS)('organization settings (%s)', (dialect) => {
     expect(res.statusCode, res.body).toBe(200);
     const org = res.json();
     expect(Object.keys(org).sort()).toEqual(
-      ['codePrefix', 'createdAt', 'defaultRateLimit', 'id', 'name', 'timeZone', 'updatedAt'].sort(),
+      [
+        'codePrefix',
+        'createdAt',
+        'defaultRateLimit',
+        'id',
+        'name',
+        'supportName',
+        'timeZone',
+        'updatedAt',
+      ].sort(),
     );
     expect(org).toMatchObject({ id: orgId, name: 'Acme Support', defaultRateLimit: null, timeZone: 'UTC' });
     expect(org.codePrefix).toMatch(/^[A-Z0-9]{2,10}$/);

@@ -125,10 +125,14 @@ describe.each(DIALECTS)('website widget in Chromium (%s)', (dialect) => {
       });
       expect(reply.status).toBe(201);
       const replied = (await reply.json()) as { id: string; agentName: string };
+      // Sent with an API key: the customer sees the org's support name, not the key's name.
+      const { supportName } = (await (await api('/v1/org')).json()) as { supportName: string };
+      expect(supportName).not.toBe(replied.agentName);
       await expect
         .poll(() => dialog.getByText('It ships tomorrow morning.').isVisible(), { timeout: 15_000 })
         .toBe(true);
-      expect(await dialog.getByText(replied.agentName, { exact: true }).isVisible()).toBe(true);
+      expect(await dialog.getByText(supportName, { exact: true }).isVisible()).toBe(true);
+      expect(await dialog.getByText(replied.agentName, { exact: true }).count()).toBe(0);
       // It came live over the socket, not from the polling fallback.
       expect(socketFrames.some((frame) => frame.includes(replied.id))).toBe(true);
       const agentCalls = (await calls(page)).filter((call) => call.name === 'agentMessage');
@@ -137,7 +141,7 @@ describe.each(DIALECTS)('website widget in Chromium (%s)', (dialect) => {
           id: replied.id,
           text: 'It ships tomorrow morning.',
           ticketId,
-          agentName: replied.agentName,
+          agentName: supportName,
           createdAt: expect.any(String),
         }),
       ]);

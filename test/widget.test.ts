@@ -202,14 +202,14 @@ describe.each(DIALECTS)('website widget (%s)', (dialect) => {
       expect(unknown.visitor.id).not.toBe(first.visitor.id);
     });
 
-    it("never resumes another org's token, and trusts neither visitorId nor an unsigned userId", async () => {
+    it("never resumes another org's token, and records an unsigned userId only as a claim", async () => {
       const mine = await session();
       const other = await makeOrg();
       const theirs = await session({ visitorToken: mine.token }, other.widgetKey);
       expect(theirs.token).not.toBe(mine.token);
 
       const hinted = await session({ visitorId: 'user-42', identity: { userId: 'user-42' } });
-      expect(hinted.visitor).toMatchObject({ userId: null, verified: false });
+      expect(hinted.visitor).toMatchObject({ userId: 'user-42', verified: false });
     });
 
     it('refuses secret keys (403) and unknown or missing keys (401); conversations need a visitor token', async () => {
@@ -422,10 +422,10 @@ describe.each(DIALECTS)('website widget (%s)', (dialect) => {
       });
       const impostor = await session();
       const mine = await start(impostor.token, { text: 'Hi', email: 'VICTIM@example.com' });
-      // The ticket is filed under that customer, as an email would be…
+      // A typed address proves nothing: the ticket is not filed under that customer…
       const tickets = (await admin.get('/v1/tickets?channel=widget&per_page=100')).json().data;
       const customerOf = (id: string) => tickets.find((t: { id: string }) => t.id === id).customer.id;
-      expect(customerOf(mine.id)).toBe(customerOf(theirs.id));
+      expect(customerOf(mine.id)).not.toBe(customerOf(theirs.id));
       // …but the impostor sees only what it wrote, and learns nothing about the customer.
       const list = (await widget('GET', '/conversations', { token: impostor.token })).json();
       expect(list.data.map((c: { id: string }) => c.id)).toEqual([mine.id]);
@@ -434,9 +434,10 @@ describe.each(DIALECTS)('website widget (%s)', (dialect) => {
         404,
         'NOT_FOUND',
       );
+      // (it is shown back only the address it typed itself)
       expect((await session({ visitorToken: impostor.token })).visitor).toMatchObject({
         name: null,
-        email: null,
+        email: 'VICTIM@example.com',
       });
       // The owner still sees its conversation (and not the impostor's).
       const ownerList = (await widget('GET', '/conversations', { token: owner.token })).json();
@@ -486,9 +487,9 @@ describe.each(DIALECTS)('website widget (%s)', (dialect) => {
         'INVALID_IDENTITY',
       );
 
-      // Unsigned, the same userId is just an anonymous visitor who sees nothing of the user's.
+      // Unsigned, the same userId is only a claim: a visitor who sees nothing of the user's.
       const claimed = await session({ identity: { userId } }, signed.widgetKey);
-      expect(claimed.visitor).toMatchObject({ userId: null, verified: false });
+      expect(claimed.visitor).toMatchObject({ userId, verified: false });
       const seen = await widget('GET', '/conversations', { token: claimed.token, key: signed.widgetKey });
       expect(seen.json().data).toEqual([]);
       // A signed-in user's token is not resumed once the page says nobody is signed in.
@@ -853,12 +854,14 @@ describe.each(DIALECTS)('website widget (%s)', (dialect) => {
           customerId,
           ticketId: conversation.id,
           message: note,
+          agentName: 'Support',
         });
         await publishAgentMessage(bus, {
           orgId: org.org.id,
           customerId,
           ticketId: conversation.id,
           message: reply.json<MessageView>(),
+          agentName: 'Support',
         });
         expect(await frame).toEqual({
           type: 'message',

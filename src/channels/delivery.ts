@@ -10,8 +10,10 @@ import {
   messageForDelivery,
   recordDeliveryParts,
   setDeliveryState,
+  shownAgentName,
   threadOf,
 } from '../modules/messages/messages.service.js';
+import { supportNameOf } from '../modules/orgs/orgs.service.js';
 import { deliveryTargetOf } from '../modules/tickets/tickets.service.js';
 import { openStoredFile } from '../modules/uploads/uploads.service.js';
 import type { RealtimeBus } from '../realtime/bus.js';
@@ -54,6 +56,11 @@ async function deliver(deps: DeliveryDeps, job: ClaimedJob): Promise<void> {
   const ticket = await deliveryTargetOf(db, orgId, found.ticketId);
   if (!ticket) return;
   const at = Date.now();
+  // What the customer reads as the author: a person's name or the org's support name.
+  const agentName = shownAgentName(
+    { agentId: found.agentId, authorName: message.agentName ?? null },
+    await supportNameOf(db, orgId),
+  );
   if (ticket.channel === 'api') {
     await setDeliveryState(db, orgId, message.id, { status: 'sent', externalId: null, at });
     return;
@@ -67,6 +74,7 @@ async function deliver(deps: DeliveryDeps, job: ClaimedJob): Promise<void> {
       customerId: ticket.customerId,
       ticketId: ticket.id,
       message,
+      agentName,
     });
     await setDeliveryState(db, orgId, message.id, { status: 'sent', externalId: null, at });
     return;
@@ -95,7 +103,7 @@ async function deliver(deps: DeliveryDeps, job: ClaimedJob): Promise<void> {
     message: {
       id: message.id,
       text: message.text,
-      agentName: message.agentName ?? null,
+      agentName,
       createdAt: Date.parse(message.createdAt),
       attachments,
     },

@@ -14,6 +14,8 @@ export interface OrgsTable {
   /** Requests per minute for this org's keys without their own limit; null = the server default. */
   default_rate_limit: number | null;
   time_zone: Generated<string>;
+  /** Shown to customers as the author of replies no person wrote (API keys); null = the org's name. */
+  support_name: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -98,6 +100,10 @@ export interface CustomersTable {
   email_lower: string | null;
   /** The company's own id for the person; unique per org. */
   user_id: string | null;
+  /** A userId a widget visitor gave unsigned: shown to agents as unverified, never matched on. */
+  claimed_user_id: string | null;
+  /** An address a widget visitor typed that another customer holds: theirs, so kept apart here. */
+  claimed_email: string | null;
   phone: string | null;
   company: string | null;
   /** JSON object of the org's own fields (string, number, boolean values). */
@@ -379,6 +385,8 @@ export interface WidgetVisitorsTable {
   customer_id: string | null;
   /** The site's user id, only when the site signed it (HMAC) — never from an unsigned claim. */
   user_id: string | null;
+  /** The userId (or older visitorId) the page gave unsigned: recorded, never trusted. */
+  claimed_user_id: string | null;
   created_at: number;
   last_seen_at: number;
 }

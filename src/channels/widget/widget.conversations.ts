@@ -3,7 +3,7 @@ import type { Database } from '../../db/schema.js';
 import { invalidField, notFound } from '../../http/errors.js';
 import { cursorPage } from '../../http/pagination.js';
 import { liveCustomer } from '../../modules/customers/customers.inbound.js';
-import { ticketCodePrefix } from '../../modules/orgs/orgs.service.js';
+import { supportNameOf, ticketCodePrefix } from '../../modules/orgs/orgs.service.js';
 import { attachmentsOf } from '../../modules/uploads/uploads.service.js';
 import type { BlobStorage } from '../../storage/storage.js';
 import { receiveMessage, type CustomerRef } from '../inbound.js';
@@ -30,12 +30,16 @@ async function messageViews(
   orgId: string,
   rows: q.VisibleMessageRow[],
 ): Promise<WidgetMessageView[]> {
-  const files = await attachmentsOf(
-    db,
-    orgId,
-    rows.map((row) => row.id),
-  );
-  return rows.map((row) => messageView(row, files.get(row.id) ?? []));
+  if (rows.length === 0) return [];
+  const [files, supportName] = await Promise.all([
+    attachmentsOf(
+      db,
+      orgId,
+      rows.map((row) => row.id),
+    ),
+    supportNameOf(db, orgId),
+  ]);
+  return rows.map((row) => messageView(row, files.get(row.id) ?? [], supportName));
 }
 
 async function findOr404(db: Kysely<Database>, visitor: Visitor, id: string) {
@@ -103,13 +107,14 @@ export async function listMessages(
 async function readMessage(db: Kysely<Database>, orgId: string, id: string): Promise<WidgetMessageView> {
   const row = await q.findVisibleMessage(db, orgId, id);
   if (!row) throw new Error(`message ${id} not found right after it was received`);
-  return messageView(row, (await attachmentsOf(db, orgId, [id])).get(id) ?? []);
+  const [view] = await messageViews(db, orgId, [row]);
+  return view!;
 }
 
 /**
  * Who a new conversation is from: the verified user; else the customer this visitor created
- * earlier (unless it now gives a different address); else whoever the address names; else a new
- * anonymous customer.
+ * earlier (unless it now gives a different address); else a new customer with what the visitor
+ * typed or claimed, unverified — never an existing customer with that address or id.
  */
 async function authorOf(
   db: Kysely<Database>,
@@ -120,7 +125,8 @@ async function authorOf(
   const customer = await customerOf(db, visitor);
   const email = body.email?.trim() || undefined;
   const name = body.name?.trim() || null;
-  if (requireEmail && email === undefined && !customer?.email) {
+  const givenEmail = customer?.email ?? customer?.claimedEmail ?? undefined;
+  if (requireEmail && email === undefined && givenEmail === undefined) {
     throw invalidField(
       'email',
       'is required: this widget asks for an email address before the first message',
@@ -129,11 +135,12 @@ async function authorOf(
   if (visitor.userId !== null) {
     return { ref: { userId: visitor.userId, name, ...(email ? { email } : {}) }, known: true };
   }
-  const sameAddress = email === undefined || email.toLowerCase() === customer?.email?.toLowerCase();
+  const sameAddress = email === undefined || email.toLowerCase() === givenEmail?.toLowerCase();
   if (customer && sameAddress) return { ref: { customerId: customer.id }, known: true };
-  // Typed, not verified: it never joins a verified user's customer (see customers.inbound.ts).
-  if (email !== undefined) return { ref: { claimedEmail: email, name }, known: false };
-  return { ref: { anonymous: { name } }, known: false };
+  return {
+    ref: { claimed: { userId: visitor.claimedUserId, email: email ?? null, name } },
+    known: false,
+  };
 }
 
 export async function startConversation(
@@ -159,8 +166,7 @@ export async function startConversation(
     uploadIds: body.attachments ?? [],
   });
   if (!known) {
-    // Later conversations go to the same customer only if this visitor created it: a matched
-    // address proves nothing about who typed it.
+    // Later conversations go to the customer this visitor created (a claim always makes one).
     const customer = await liveCustomer(db, visitor.orgId, received.customerId);
     if (customer && customer.created_at >= startedAt) {
       await q.updateVisitor(db, visitor.orgId, visitor.id, { customer_id: customer.id });

@@ -90,7 +90,7 @@ export async function conversationCustomers(db: Kysely<Database>, access: Conver
   return rows.map((row) => row.customer_id);
 }
 
-const MESSAGE_COLUMNS = ['id', 'ticket_id', 'role', 'text', 'author_name', 'created_at'] as const;
+const MESSAGE_COLUMNS = ['id', 'ticket_id', 'role', 'text', 'author_name', 'agent_id', 'created_at'] as const;
 
 /** What the customer may see of a thread: customer and agent messages, never notes or the audit trail. */
 function visibleMessages(db: Kysely<Database>, orgId: string) {

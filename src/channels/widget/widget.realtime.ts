@@ -21,13 +21,20 @@ export interface AgentMessageEvent {
  */
 export async function publishAgentMessage(
   bus: RealtimeBus,
-  input: { orgId: string; customerId: string; ticketId: string; message: MessageView },
+  input: {
+    orgId: string;
+    customerId: string;
+    ticketId: string;
+    message: MessageView;
+    /** The author the customer is shown (see shownAgentName). */
+    agentName: string;
+  },
 ): Promise<void> {
   if (input.message.internal || input.message.role !== 'agent') return;
   const event: AgentMessageEvent = {
     type: 'message',
     conversationId: input.ticketId,
-    message: fromMessageView(input.ticketId, input.message),
+    message: fromMessageView(input.ticketId, input.message, input.agentName),
   };
   await bus.publish(widgetTopic(input.orgId, input.customerId), event);
 }

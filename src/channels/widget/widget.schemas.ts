@@ -46,7 +46,7 @@ export const SessionBody = Type.Object(
       Type.String({
         maxLength: 200,
         description:
-          "Older snippets' visitor id: an opaque hint only, never a proof of who the visitor is (use identity with a signature).",
+          "Older snippets' visitor id: recorded as a claimed (unverified) userId when no identity is sent, never a proof of who the visitor is; ignored when the widget requires signed identities.",
       }),
     ),
     identity: Type.Optional(
@@ -55,7 +55,8 @@ export const SessionBody = Type.Object(
           userId: Type.String({
             minLength: 1,
             maxLength: 200,
-            description: "The site's own id of the user.",
+            description:
+              "The site's own id of the user: verified with a signature, otherwise only claimed (or refused when the widget requires signed identities).",
           }),
           signature: Type.Optional(
             Type.String({
@@ -78,8 +79,12 @@ export const Session = Type.Object({
   }),
   visitor: Type.Object({
     id: Type.String({ examples: ['vis_01hsxq…'] }),
-    userId: Nullable(Type.String(), { description: 'Set only from a signed identity.' }),
-    verified: Type.Boolean(),
+    userId: Nullable(Type.String(), {
+      description: 'From a signed identity (verified) or an unsigned one or visitorId (claimed).',
+    }),
+    verified: Type.Boolean({
+      description: 'Whether userId was signed; a claimed one sees only its own conversations.',
+    }),
     name: Nullable(Type.String()),
     email: Nullable(Type.String()),
   }),
@@ -105,7 +110,12 @@ export const WidgetMessage = Type.Object({
   conversationId: Type.String({ examples: ['tkt_01hsxq…'] }),
   role: StringEnum(['customer', 'agent']),
   text: Type.String(),
-  agentName: Type.Optional(Type.String({ description: "On agent messages: the agent's name." })),
+  agentName: Type.Optional(
+    Type.String({
+      description:
+        "On agent messages: the agent's name, or the organization's support name for replies no person wrote (API keys).",
+    }),
+  ),
   attachments: Type.Array(WidgetFile),
   createdAt: Timestamp,
 });

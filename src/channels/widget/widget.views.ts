@@ -1,5 +1,6 @@
 import { isoTime } from '../../lib/ids.js';
 import type { MessageView } from '../../modules/messages/messages.schemas.js';
+import { shownAgentName } from '../../modules/messages/messages.service.js';
 import type { AttachmentView } from '../../modules/uploads/uploads.schemas.js';
 import type { ConversationRow, VisibleMessageRow } from './widget.queries.js';
 import type { WidgetFileView, WidgetMessageView } from './widget.schemas.js';
@@ -17,7 +18,12 @@ export function fileView(file: Pick<AttachmentView, 'id' | 'name' | 'size' | 'co
   };
 }
 
-export function messageView(row: VisibleMessageRow, attachments: AttachmentView[]): WidgetMessageView {
+/** A message as the visitor sees it; agent replies carry a person's name or the org's support name. */
+export function messageView(
+  row: VisibleMessageRow,
+  attachments: AttachmentView[],
+  supportName: string,
+): WidgetMessageView {
   const message: WidgetMessageView = {
     id: row.id,
     conversationId: row.ticket_id,
@@ -26,12 +32,21 @@ export function messageView(row: VisibleMessageRow, attachments: AttachmentView[
     attachments: attachments.map(fileView),
     createdAt: isoTime(row.created_at),
   };
-  if (row.role === 'agent' && row.author_name !== null) message.agentName = row.author_name;
+  if (row.role === 'agent') {
+    message.agentName = shownAgentName({ agentId: row.agent_id, authorName: row.author_name }, supportName);
+  }
   return message;
 }
 
-/** An agent's message as the visitor sees it (no delivery state, notes never get here). */
-export function fromMessageView(ticketId: string, message: MessageView): WidgetMessageView {
+/**
+ * An agent's message as the visitor sees it (no delivery state, notes never get here), under the
+ * name the customer is shown (see shownAgentName), not the API's internal agentName.
+ */
+export function fromMessageView(
+  ticketId: string,
+  message: MessageView,
+  agentName: string | null,
+): WidgetMessageView {
   const view: WidgetMessageView = {
     id: message.id,
     conversationId: ticketId,
@@ -40,7 +55,7 @@ export function fromMessageView(ticketId: string, message: MessageView): WidgetM
     attachments: message.attachments.map(fileView),
     createdAt: message.createdAt,
   };
-  if (message.agentName !== undefined) view.agentName = message.agentName;
+  if (message.role === 'agent' && agentName !== null) view.agentName = agentName;
   return view;
 }
 

@@ -20,6 +20,8 @@ export interface Visitor {
   customerId: string | null;
   /** The site's user id, only from a signed identity. */
   userId: string | null;
+  /** The user id the page gave without a signature: recorded on its customer, never trusted. */
+  claimedUserId: string | null;
 }
 
 declare module 'fastify' {
@@ -43,25 +45,37 @@ function signatureMatches(secret: string, userId: string, signature: string): bo
   );
 }
 
+/** Who the page says the visitor is: a verified userId (signed), or only a claimed one. */
+export interface SessionIdentity {
+  userId: string | null;
+  claimedUserId: string | null;
+}
+
 /**
- * The userId a session may act as: only a correctly signed one. An unsigned userId is a claim
- * anyone can make, so it is ignored (the visitor stays anonymous) or, when the admin requires
- * signed identities, refused.
+ * The identity a session acts with. A signed userId is verified. An unsigned one (identity
+ * without a signature, or the older snippets' visitorId) is a claim anyone can make: recorded
+ * as claimed, or, when the admin requires signed identities, refused (identity.userId) or
+ * ignored (visitorId, which old snippets send with no way to sign it).
  */
-export function verifiedUserId(channel: Channel<'widget'>, identity: SessionBody['identity']): string | null {
-  if (!identity) return null;
+export function sessionIdentity(channel: Channel<'widget'>, body: SessionBody): SessionIdentity {
+  const { identity } = body;
+  const required = channel.settings.requireSignedIdentity;
+  if (!identity) {
+    const visitorId = body.visitorId?.trim() || null;
+    return { userId: null, claimedUserId: required ? null : visitorId };
+  }
   if (identity.signature === undefined || identity.signature === '') {
-    if (channel.settings.requireSignedIdentity) {
+    if (required) {
       throw invalidIdentity('This widget only accepts signed identities: send identity.signature');
     }
-    return null;
+    return { userId: null, claimedUserId: identity.userId };
   }
   const secret = channel.secrets.identitySecret;
   if (!secret) throw invalidIdentity('This widget has no identity secret, so no signature can be verified');
   if (!signatureMatches(secret, identity.userId, identity.signature)) {
     throw invalidIdentity('The identity signature does not match the userId');
   }
-  return identity.userId;
+  return { userId: identity.userId, claimedUserId: null };
 }
 
 /** A widget the admin turned off takes no new sessions or messages; reading past ones still works. */
@@ -75,7 +89,13 @@ export function publicSettings(channel: Channel<'widget'>): PublicSettingsView {
 }
 
 function visitorOf(row: Awaited<ReturnType<typeof q.findVisitorByTokenHash>> & {}): Visitor {
-  return { id: row.id, orgId: row.org_id, customerId: row.customer_id, userId: row.user_id };
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    customerId: row.customer_id,
+    userId: row.user_id,
+    claimedUserId: row.claimed_user_id,
+  };
 }
 
 /** The visitor behind a token of this org, or undefined. */
@@ -112,9 +132,9 @@ export async function customerOf(db: Kysely<Database>, visitor: Visitor) {
 
 /**
  * Starts or resumes a visitor's session. A token is resumed only when it belongs to the same
- * identity: a token of a signed-in user is never reused once the page says nobody (or someone
- * else) is signed in, and vice versa, so a shared browser does not show one person's
- * conversations to the next. `beforeCreate` runs before a new visitor is stored (a budget).
+ * identity, verified or claimed: a token of a signed-in user is never reused once the page says
+ * nobody (or someone else) is signed in, and vice versa, so a shared browser does not show one
+ * person's conversations to the next. `beforeCreate` runs before a new visitor is stored (a budget).
  */
 export async function openSession(
   db: Kysely<Database>,
@@ -123,39 +143,49 @@ export async function openSession(
   beforeCreate: () => Promise<void>,
 ): Promise<SessionView> {
   requireEnabled(channel);
-  const userId = verifiedUserId(channel, body.identity);
+  const identity = sessionIdentity(channel, body);
   const now = Date.now();
   const resumed = await findVisitor(db, channel.orgId, body.visitorToken);
   let session: { token: string; visitor: Visitor };
-  if (resumed && resumed.userId === userId && body.visitorToken !== undefined) {
+  if (
+    resumed &&
+    resumed.userId === identity.userId &&
+    resumed.claimedUserId === identity.claimedUserId &&
+    body.visitorToken !== undefined
+  ) {
     await q.updateVisitor(db, channel.orgId, resumed.id, { last_seen_at: now });
     session = { token: body.visitorToken, visitor: resumed };
   } else {
     await beforeCreate();
-    session = await createVisitor(db, channel.orgId, userId, now);
+    session = await createVisitor(db, channel.orgId, identity, now);
   }
   const customer = await customerOf(db, session.visitor);
   return {
     token: session.token,
     visitor: {
       id: session.visitor.id,
-      userId: session.visitor.userId,
+      userId: session.visitor.userId ?? session.visitor.claimedUserId,
       verified: session.visitor.userId !== null,
       name: customer?.name ?? null,
-      email: customer?.email ?? null,
+      // Its own customer's address, or the one it typed that someone else holds: what it said.
+      email: customer?.email ?? customer?.claimedEmail ?? null,
     },
     settings: publicSettings(channel),
   };
 }
 
-/** A new visitor with a random token (only its hash is stored), tied to its verified user if any. */
+/**
+ * A new visitor with a random token (only its hash is stored), tied to its verified user if any.
+ * A claimed userId ties it to nobody: its customer is made with its first conversation.
+ */
 async function createVisitor(
   db: Kysely<Database>,
   orgId: string,
-  userId: string | null,
+  identity: SessionIdentity,
   now: number,
 ): Promise<{ token: string; visitor: Visitor }> {
   const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+  const { userId, claimedUserId } = identity;
   const known = userId === null ? undefined : await customerByUserId(db, orgId, userId);
   const row = {
     id: newId('vis', now),
@@ -163,6 +193,7 @@ async function createVisitor(
     token_hash: hashToken(token),
     customer_id: known?.id ?? null,
     user_id: userId,
+    claimed_user_id: claimedUserId,
     created_at: now,
     last_seen_at: now,
   };

@@ -18,11 +18,12 @@ export type CustomerRef =
   /** The org's customer with this verified userId (a signed widget identity), created if new. */
   | { userId: string; email?: string | null; name?: string | null }
   /**
-   * An address someone typed into a form (the widget) but nobody verified: the customer with it,
-   * unless that customer is a verified user (has a userId) — whose tickets must not be joined by
-   * typing their address. Then a new customer without the address, named by name or address.
+   * What a widget visitor typed or the page claimed, unverified: always a new customer, never an
+   * existing one (anyone can type someone else's address or id). The address goes on it only
+   * while no other customer has it; otherwise it is kept as the claimed email, beside the
+   * claimed userId, so agents see what the visitor said without it being attributed to anyone.
    */
-  | { claimedEmail: string; name?: string | null }
+  | { claimed: { userId: string | null; email: string | null; name: string | null } }
   /** Someone who gave no address: a new customer with at most a name. */
   | { anonymous: { name: string | null } };
 
@@ -31,7 +32,13 @@ const clean = (value: string | null | undefined) => value?.trim() || null;
 function newRow(
   orgId: string,
   at: number,
-  fields: { name?: string | null; email?: string | null; userId?: string | null },
+  fields: {
+    name?: string | null;
+    email?: string | null;
+    userId?: string | null;
+    claimedUserId?: string | null;
+    claimedEmail?: string | null;
+  },
 ) {
   const email = clean(fields.email);
   return {
@@ -41,6 +48,8 @@ function newRow(
     email,
     email_lower: email?.toLowerCase() ?? null,
     user_id: fields.userId ?? null,
+    claimed_user_id: clean(fields.claimedUserId),
+    claimed_email: clean(fields.claimedEmail),
     created_at: at,
     updated_at: at,
   };
@@ -96,6 +105,27 @@ async function byContact(
   return customer;
 }
 
+async function byClaim(
+  db: Kysely<Database>,
+  orgId: string,
+  claim: { userId: string | null; email: string | null; name: string | null },
+  at: number,
+): Promise<q.CustomerRow> {
+  const email = clean(claim.email);
+  const taken = email !== null && (await q.findHolder(db, orgId, { emailLower: email.toLowerCase() }));
+  const row = newRow(orgId, at, {
+    name: claim.name,
+    email: taken ? null : email,
+    claimedEmail: taken ? email : null,
+    claimedUserId: claim.userId,
+  });
+  // Unique on the email: a customer who took the address meanwhile keeps it, this one claims it.
+  await q.insertCustomerIfNew(db, row);
+  const inserted = await q.lockCustomer(db, orgId, row.id);
+  if (inserted) return inserted;
+  return insertNew(db, { ...row, email: null, email_lower: null, claimed_email: email });
+}
+
 /**
  * The customer a channel message is from, found or created inside the caller's transaction; a
  * new one is recorded as customer.created like any other creation.
@@ -112,16 +142,8 @@ export async function customerForInbound(
     customer = await byUserId(db, orgId, ref, at);
   } else if ('email' in ref) {
     customer = await findOrCreateByEmail(db, orgId, { email: ref.email, name: ref.name ?? undefined });
-  } else if ('claimedEmail' in ref) {
-    const holder = await q.lockCustomerByEmail(db, orgId, ref.claimedEmail.trim().toLowerCase());
-    if (holder?.user_id) {
-      customer = await insertNew(db, newRow(orgId, at, { name: clean(ref.name) ?? ref.claimedEmail.trim() }));
-    } else {
-      customer = await findOrCreateByEmail(db, orgId, {
-        email: ref.claimedEmail,
-        name: ref.name ?? undefined,
-      });
-    }
+  } else if ('claimed' in ref) {
+    customer = await byClaim(db, orgId, ref.claimed, at);
   } else if ('contact' in ref) {
     customer = await byContact(db, orgId, channelId, ref.contact, at);
   } else if ('customerId' in ref) {
@@ -152,11 +174,19 @@ export interface CustomerContact {
   id: string;
   name: string | null;
   email: string | null;
+  /** An address the person typed in the widget that another customer holds (see CustomerRef). */
+  claimedEmail: string | null;
   created_at: number;
 }
 
 const contactOf = (row: q.CustomerRow | undefined): CustomerContact | undefined =>
-  row && { id: row.id, name: row.name, email: row.email, created_at: row.created_at };
+  row && {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    claimedEmail: row.claimed_email,
+    created_at: row.created_at,
+  };
 
 /** The live customer with this id. */
 export async function liveCustomer(db: Kysely<Database>, orgId: string, id: string) {

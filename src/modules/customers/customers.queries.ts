@@ -117,6 +117,8 @@ export function tombstoneCustomer(db: Kysely<Database>, orgId: string, id: strin
     phone: null,
     company: null,
     user_id: null,
+    claimed_user_id: null,
+    claimed_email: null,
     custom_fields: '{}',
     deleted_at: at,
     updated_at: at,

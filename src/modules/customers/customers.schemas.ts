@@ -31,8 +31,17 @@ export const Customer = Type.Object(
     phone: Nullable(Type.String(), { examples: ['+1 (555) 010-2030'] }),
     company: Nullable(Type.String(), { examples: ['Acme Inc.'] }),
     userId: Nullable(Type.String(), {
-      description: "The company's own id for this person; unique within the organization.",
+      description:
+        "The company's own id for this person: verified (set with a secret API key or a signed widget identity, unique within the organization) or, when userIdVerified is false, only claimed by a widget visitor without a signature.",
       examples: ['usr_abc'],
+    }),
+    userIdVerified: Type.Boolean({
+      description:
+        'true when userId is verified; false when it is only a claim (an unsigned widget identity or visitorId) or there is none. A claimed userId never joins the verified customer with that id.',
+    }),
+    claimedEmail: Nullable(Type.String(), {
+      description:
+        'An address a widget visitor typed that another customer already has. Unverified, so the conversation stays with this customer instead of being attributed to that one.',
     }),
     customFields: CustomFieldsView,
     ticketCount: Type.Integer({ description: "How many tickets are this customer's.", examples: [3] }),

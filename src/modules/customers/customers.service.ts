@@ -163,6 +163,8 @@ export async function createCustomer(
     id: newId('cus', now),
     org_id: caller.orgId,
     ...columnsOf(contact),
+    claimed_user_id: null,
+    claimed_email: null,
     custom_fields: JSON.stringify(customFields),
     deleted_at: null,
     created_at: now,
@@ -201,6 +203,9 @@ export async function updateCustomer(
       for (const field of CONTACT_FIELDS) {
         if (after[field] !== before[field]) changes[field] = { from: before[field], to: after[field] };
       }
+      // A userId set (or cleared) with the API replaces whatever a widget visitor only claimed.
+      const dropClaim = wanted.userId !== undefined && current.claimed_user_id !== null;
+      if (dropClaim) changes.userId = { from: current.claimed_user_id, to: after.userId };
       const fieldsBefore = parseCustomFields(current.custom_fields);
       const fieldsAfter = applyCustomFields(fieldsBefore, input.customFields ?? {});
       if (!sameFields(fieldsBefore, fieldsAfter))
@@ -209,7 +214,12 @@ export async function updateCustomer(
       requireIdentity(after);
 
       const now = Math.max(Date.now(), current.updated_at + 1);
-      const columns = { ...columnsOf(after), custom_fields: JSON.stringify(fieldsAfter), updated_at: now };
+      const columns = {
+        ...columnsOf(after),
+        ...(dropClaim && { claimed_user_id: null }),
+        custom_fields: JSON.stringify(fieldsAfter),
+        updated_at: now,
+      };
       await q.updateCustomer(trx, caller.orgId, id, columns);
       const customer = view({ ...current, ...columns }, await countOf(trx, caller.orgId, id));
       await recordEvent(trx, caller, caller.orgId, 'customer.updated', id, { customer, changes });
@@ -273,7 +283,14 @@ export async function mergeCustomers(
     const now = Math.max(Date.now(), target.updated_at + 1, source.updated_at + 1);
     // The source first: the email and userId the target takes over must be free by then.
     await q.tombstoneCustomer(trx, caller.orgId, source.id, now);
-    const columns = { ...columnsOf(after), custom_fields: JSON.stringify(fieldsAfter), updated_at: now };
+    const columns = {
+      ...columnsOf(after),
+      // What the source only claimed stays on record where the target has no claim of its own.
+      claimed_user_id: target.claimed_user_id ?? source.claimed_user_id,
+      claimed_email: target.claimed_email ?? source.claimed_email,
+      custom_fields: JSON.stringify(fieldsAfter),
+      updated_at: now,
+    };
     await q.updateCustomer(trx, caller.orgId, target.id, columns);
 
     const customer = view({ ...target, ...columns }, await countOf(trx, caller.orgId, target.id));

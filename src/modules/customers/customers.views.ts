@@ -12,7 +12,10 @@ export function view(row: CustomerRow, ticketCount: number): CustomerView {
     email: row.email,
     phone: row.phone,
     company: row.company,
-    userId: row.user_id,
+    // A verified id wins; else what a widget visitor claimed, marked as such.
+    userId: row.user_id ?? row.claimed_user_id,
+    userIdVerified: row.user_id !== null,
+    claimedEmail: row.claimed_email,
     customFields: parseCustomFields(row.custom_fields),
     ticketCount,
     createdAt: isoTime(row.created_at),

@@ -98,7 +98,7 @@ export function findByExternalId(db: Kysely<Database>, orgId: string, externalId
 export function findForDelivery(db: Kysely<Database>, messageId: string) {
   return db
     .selectFrom('messages')
-    .select([...COLUMNS, 'org_id', 'delivery_parts', 'external_id'])
+    .select([...COLUMNS, 'org_id', 'delivery_parts', 'external_id', 'agent_id'])
     .where('id', '=', messageId)
     .executeTakeFirst();
 }

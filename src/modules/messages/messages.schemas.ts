@@ -12,7 +12,8 @@ export const Message = Type.Object(
     text: Type.String({ examples: ['Hi, I can’t log in using my Google account.'] }),
     agentName: Type.Optional(
       Type.String({
-        description: "On agent messages: the agent's name, or the name of the API key that posted it.",
+        description:
+          "On agent messages: the agent's name, or the name of the API key that posted it. Customers never see a key's name: the widget shows the organization's supportName instead.",
         examples: ['Bob'],
       }),
     ),

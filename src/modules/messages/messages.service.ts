@@ -62,6 +62,17 @@ function view(row: MessageRecord): MessageView {
   return message;
 }
 
+/**
+ * The author a customer sees on an agent reply: the agent who wrote it, else (an API key, or
+ * anything that is no person) the org's support name — never a credential's label.
+ */
+export function shownAgentName(
+  message: { agentId: string | null; authorName: string | null },
+  supportName: string,
+): string {
+  return message.agentId !== null && message.authorName !== null ? message.authorName : supportName;
+}
+
 /** Stores a message; the caller (the ticket's service) owns the transaction and the ticket's timestamps. */
 export async function recordMessage(db: Kysely<Database>, input: NewMessage): Promise<MessageView> {
   const row = {
@@ -188,6 +199,8 @@ export async function messageForDelivery(db: Kysely<Database>, messageId: string
     status: row.delivery_status,
     partsSent: row.delivery_parts,
     externalId: row.external_id,
+    /** Set when a person (an agent) wrote it: see shownAgentName. */
+    agentId: row.agent_id,
     message,
   };
 }

@@ -14,7 +14,10 @@ export function updateOrg(
   db: Kysely<Database>,
   id: string,
   changes: Updateable<
-    Pick<OrgsTable, 'name' | 'code_prefix' | 'default_rate_limit' | 'time_zone' | 'updated_at'>
+    Pick<
+      OrgsTable,
+      'name' | 'code_prefix' | 'default_rate_limit' | 'time_zone' | 'support_name' | 'updated_at'
+    >
   >,
 ) {
   return db.updateTable('orgs').set(changes).where('id', '=', id).executeTakeFirst();
@@ -30,4 +33,8 @@ export function lockOrg(db: Kysely<Database>, id: string) {
 
 export function codePrefixOf(db: Kysely<Database>, id: string) {
   return db.selectFrom('orgs').select('code_prefix').where('id', '=', id).executeTakeFirst();
+}
+
+export function supportNameOf(db: Kysely<Database>, id: string) {
+  return db.selectFrom('orgs').select(['name', 'support_name']).where('id', '=', id).executeTakeFirst();
 }

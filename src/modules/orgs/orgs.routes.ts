@@ -20,7 +20,7 @@ export const orgRoutes: ModuleRoutes = ({ db }) =>
           operationId: 'getOrganization',
           summary: 'Get organization settings',
           description:
-            "The caller's organization: name, ticket code prefix, default rate limit and time zone.",
+            "The caller's organization: name, ticket code prefix, default rate limit, time zone and the support name customers see on replies no person wrote.",
           response: { 200: OrgSettings, ...errorResponses(400, 401, 403, 404, 429) },
         },
       },

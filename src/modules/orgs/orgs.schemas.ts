@@ -18,6 +18,11 @@ export const OrgSettings = Type.Object({
     description: 'IANA time zone used for dates shown to people (e.g. time entries, reports).',
     examples: ['Europe/Paris'],
   }),
+  supportName: Type.String({
+    description:
+      "The author customers see (widget `agentName`) on replies no person wrote, such as those posted with an API key: never the key's name. The organization's name unless set.",
+    examples: ['Acme Support'],
+  }),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -43,6 +48,11 @@ export const UpdateOrgBody = Type.Object(
         minLength: 1,
         maxLength: 64,
         description: 'An IANA time zone name, e.g. America/New_York.',
+      }),
+    ),
+    supportName: Type.Optional(
+      Nullable(NonBlank({ maxLength: 100 }), {
+        description: "Shown to customers on replies no person wrote; null = the organization's name.",
       }),
     ),
   },

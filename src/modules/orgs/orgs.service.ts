@@ -99,6 +99,7 @@ function settingsView(row: Selectable<OrgsTable>): OrgSettingsView {
     codePrefix: row.code_prefix,
     defaultRateLimit: row.default_rate_limit,
     timeZone: row.time_zone,
+    supportName: row.support_name ?? row.name,
     createdAt: isoTime(row.created_at),
     updatedAt: isoTime(row.updated_at),
   };
@@ -141,10 +142,17 @@ export async function updateOrgSettings(
       ...(input.defaultRateLimit !== undefined && { defaultRateLimit: input.defaultRateLimit }),
       ...(timeZone !== undefined && { timeZone }),
     };
+    // null stored = follow the org's name, so an unset support name follows a renamed org.
+    let supportName = current.support_name;
+    if (input.supportName !== undefined) supportName = input.supportName?.trim() ?? null;
+    wanted.supportName = supportName ?? wanted.name ?? before.name;
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     for (const [field, to] of Object.entries(wanted)) {
       const from = before[field as keyof OrgSettingsView];
       if (from !== to) changes[field] = { from, to };
+    }
+    if (supportName !== current.support_name) {
+      changes.supportName ??= { from: before.supportName, to: wanted.supportName };
     }
     if (Object.keys(changes).length === 0) return before;
     const now = Math.max(Date.now(), current.updated_at + 1);
@@ -154,11 +162,18 @@ export async function updateOrgSettings(
       code_prefix: after.codePrefix,
       default_rate_limit: after.defaultRateLimit,
       time_zone: after.timeZone,
+      support_name: supportName,
       updated_at: now,
     });
     await recordEvent(trx, caller, caller.orgId, 'org.updated', caller.orgId, { org: after, changes });
     return after;
   });
+}
+
+/** Who customers see as the author of a reply no person wrote (an API key's, say). */
+export async function supportNameOf(db: Kysely<Database>, orgId: string): Promise<string> {
+  const row = await q.supportNameOf(db, orgId);
+  return row?.support_name ?? row?.name ?? 'Support';
 }
 
 /** The prefix of the org's ticket codes (ACME in ACME-42). */

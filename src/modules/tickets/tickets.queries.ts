@@ -51,6 +51,7 @@ export interface TicketRow {
   customer_name: string | null;
   customer_email: string | null;
   customer_user_id: string | null;
+  customer_claimed_user_id: string | null;
 }
 
 const TICKET_COLUMNS = [
@@ -71,6 +72,7 @@ const TICKET_COLUMNS = [
   'c.name as customer_name',
   'c.email as customer_email',
   'c.user_id as customer_user_id',
+  'c.claimed_user_id as customer_claimed_user_id',
 ] as const;
 
 export const PRIORITY_RANK: Record<TicketPriority, number> = { low: 1, normal: 2, high: 3, urgent: 4 };

@@ -34,6 +34,11 @@ export const TicketCustomer = Type.Object({
   userId: Type.Optional(
     Type.String({ description: "The company's own id for this person, when known.", examples: ['usr_abc'] }),
   ),
+  userIdVerified: Type.Optional(
+    Type.Boolean({
+      description: 'With userId: false when it is only claimed by a widget visitor (unsigned), not verified.',
+    }),
+  ),
 });
 
 /** The org's own fields: string keys with scalar values. */

@@ -222,6 +222,7 @@ export async function createTicket(
         customer_name: customer.name,
         customer_email: customer.email,
         customer_user_id: customer.user_id,
+        customer_claimed_user_id: customer.claimed_user_id,
         merged_into: null,
         time_spent_minutes: 0,
       },

@@ -11,7 +11,12 @@ export function ticketView(row: q.TicketRow, tags: string[], codePrefix: string)
     name: row.customer_name,
     email: row.customer_email,
   };
-  if (row.customer_user_id !== null) customer.userId = row.customer_user_id;
+  // A verified id wins; a widget visitor's unsigned claim shows too, marked unverified.
+  const userId = row.customer_user_id ?? row.customer_claimed_user_id;
+  if (userId !== null) {
+    customer.userId = userId;
+    customer.userIdVerified = row.customer_user_id !== null;
+  }
   return {
     id: row.id,
     orgId: row.org_id,
