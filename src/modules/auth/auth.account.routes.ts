@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AppError, errorResponses, unauthorized } from '../../http/errors.js';
 import type { ModuleDeps } from '../../http/module.js';
@@ -23,7 +23,7 @@ declare module 'fastify' {
  * the logins rather than in the org-scoped /v1 routes; they keep the same per-caller rate limit.
  */
 export function accountRoutes({ db, config, limiter }: ModuleDeps) {
-  async function authenticate(request: FastifyRequest): Promise<void> {
+  async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     const token = match?.[1];
     if (!token || !looksLikeJwt(token)) {
@@ -34,6 +34,7 @@ export function accountRoutes({ db, config, limiter }: ModuleDeps) {
     if (limit > 0) {
       const decision = await limiter.hit(person.id, limit).catch(() => undefined);
       if (decision && !decision.allowed) {
+        reply.header('Retry-After', decision.resetSeconds);
         throw new AppError('TOO_MANY_REQUESTS', 429, `Rate limit of ${limit} requests per minute exceeded`, {
           limit,
           retryAfter: decision.resetSeconds,
