@@ -241,6 +241,30 @@ describe.each(DIALECTS)('invitations (%s)', (dialect) => {
     expect((await agentClient(t.app, s.accessToken).get('/v1/tickets')).statusCode).toBe(200);
   });
 
+  it('at the same moment: two invitations of one person → one 201 and one 409; accept and decline → one wins', async () => {
+    const a = await orgWithAdmin();
+    const b = client(t.app, (await newOrg(t)).apiKey);
+    const both = await Promise.all([
+      b.post('/v1/agents', { email: a.email, name: 'One' }),
+      b.post('/v1/agents', { email: a.email.toUpperCase(), name: 'Two' }),
+    ]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    const record = both.find((r) => r.statusCode === 201)!.json<AgentJson>();
+    const token = (await session(t.app, a.email)).accessToken;
+    const answers = await Promise.all([
+      asPerson(token).post(`/v1/auth/invitations/${record.id}/accept`),
+      asPerson(token).post(`/v1/auth/invitations/${record.id}/decline`),
+    ]);
+    const statuses = answers.map((r) => r.statusCode);
+    expect(statuses.filter((s) => s === 404)).toHaveLength(1);
+    const joined = statuses[0] === 200;
+    expect((await session(t.app, a.email)).orgs).toHaveLength(joined ? 2 : 1);
+    const listed = (await b.get('/v1/agents?per_page=100')).json<{ data: AgentJson[] }>().data;
+    expect(listed.filter((x) => x.email.toLowerCase() === a.email.toLowerCase())).toHaveLength(
+      joined ? 1 : 0,
+    );
+  });
+
   describe('removal', () => {
     it('DELETE /v1/agents/:id takes the person out of B only; A and the account stay', async () => {
       const a = await orgWithAdmin();

@@ -6,6 +6,24 @@ export function findAgentByEmail(db: Kysely<Database>, emailLower: string) {
   return db.selectFrom('agents').selectAll().where('email_lower', '=', emailLower).executeTakeFirst();
 }
 
+/**
+ * The person with this email, their row locked: inviting them and their accepting another
+ * invitation serialise on it, so "already a member?" is never answered from a stale read.
+ */
+export function lockAgentByEmail(db: Kysely<Database>, emailLower: string) {
+  return forUpdate(
+    db as Kysely<unknown>,
+    db.selectFrom('agents').select('id').where('email_lower', '=', emailLower),
+  ).executeTakeFirst();
+}
+
+export function lockAgentById(db: Kysely<Database>, agentId: string) {
+  return forUpdate(
+    db as Kysely<unknown>,
+    db.selectFrom('agents').select('id').where('id', '=', agentId),
+  ).executeTakeFirst();
+}
+
 export function insertAgent(db: Kysely<Database>, row: Insertable<AgentsTable>) {
   return db.insertInto('agents').values(row).execute();
 }

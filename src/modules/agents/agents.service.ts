@@ -168,7 +168,7 @@ export async function createAgent(
   const role = input.role ?? ('agent' as const);
   try {
     return await db.transaction().execute(async (trx) => {
-      const existing = await q.findAgentByEmail(trx, email.toLowerCase());
+      const existing = await q.lockAgentByEmail(trx, email.toLowerCase());
       let agent: AgentView;
       if (!existing) {
         agent = (await join(trx, { orgId: caller.orgId, email, name, role }, passwordHash)).agent;

@@ -80,6 +80,8 @@ export async function acceptInvitation(
   id: string,
 ): Promise<JoinedOrgView> {
   return db.transaction().execute(async (trx) => {
+    // The person's row first, as an invitation of them does: the two serialise.
+    await q.lockAgentById(trx, person.id);
     const invitation = await lockOwn(trx, person, id);
     // Already a member (an operator added them meanwhile): the membership stays as it is.
     await q.insertMembership(trx, {

@@ -27,9 +27,13 @@ export function accountRoutes({ db, config, limiter }: ModuleDeps) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     const token = match?.[1];
     if (!token || !looksLikeJwt(token)) {
+      reply.header('WWW-Authenticate', 'Bearer realm="talki"');
       throw unauthorized('Send "Authorization: Bearer <access token>" from POST /v1/auth/login');
     }
-    const person = await authenticatePerson(db, config.jwtSecret, token);
+    const person = await authenticatePerson(db, config.jwtSecret, token).catch((error: unknown) => {
+      reply.header('WWW-Authenticate', 'Bearer realm="talki", error="invalid_token"');
+      throw error;
+    });
     const limit = config.rateLimitPerMinute;
     if (limit > 0) {
       const decision = await limiter.hit(person.id, limit).catch(() => undefined);
