@@ -11,6 +11,7 @@ import {
   ListAgentsQuery,
   UpdateAgentBody,
 } from './agents.schemas.js';
+import * as membership from './agents.membership.js';
 import * as service from './agents.service.js';
 
 const tags = ['Agents'];
@@ -87,7 +88,7 @@ export const agentRoutes: ModuleRoutes = ({ db }) =>
         },
       },
       async (request) =>
-        service.updateAgent(db, request.caller, request.params.id, request.body, request.sessionId),
+        membership.updateAgent(db, request.caller, request.params.id, request.body, request.sessionId),
     );
 
     app.post(
@@ -105,7 +106,7 @@ export const agentRoutes: ModuleRoutes = ({ db }) =>
           response: { 200: Agent, ...errorResponses(401, 403, 404, 409, 429) },
         },
       },
-      async (request) => service.deactivateAgent(db, request.caller, request.params.id),
+      async (request) => membership.deactivateAgent(db, request.caller, request.params.id),
     );
 
     app.post(
@@ -121,7 +122,7 @@ export const agentRoutes: ModuleRoutes = ({ db }) =>
           response: { 200: Agent, ...errorResponses(401, 403, 404, 409, 429) },
         },
       },
-      async (request) => service.reactivateAgent(db, request.caller, request.params.id),
+      async (request) => membership.reactivateAgent(db, request.caller, request.params.id),
     );
 
     app.delete(
@@ -143,7 +144,7 @@ export const agentRoutes: ModuleRoutes = ({ db }) =>
         },
       },
       async (request, reply) => {
-        await service.removeAgent(db, request.caller, request.params.id);
+        await membership.removeAgent(db, request.caller, request.params.id);
         return reply.code(204).send(null);
       },
     );

@@ -5,7 +5,8 @@ import { notFound } from '../../http/errors.js';
 import { isoTime, isPlausibleId } from '../../lib/ids.js';
 import { recordEvent } from '../events/events.service.js';
 import * as q from './agents.queries.js';
-import { endMembership, view } from './agents.service.js';
+import { endMembership } from './agents.membership.js';
+import { view } from './agents.service.js';
 import * as iq from './invitations.queries.js';
 
 // The invited person's side: their pending invitations, accepting or declining one, and leaving
@@ -56,11 +57,6 @@ export async function listInvitations(
     })),
     meta: { total, page: 1, perPage: MAX_LISTED_INVITATIONS },
   };
-}
-
-/** Whether the person has an invitation waiting (they may log in to answer it). */
-export async function hasInvitations(db: Kysely<Database>, agentId: string): Promise<boolean> {
-  return (await iq.countInvitationsOf(db, agentId)) > 0;
 }
 
 async function lockOwn(db: Kysely<Database>, person: Person, id: string) {

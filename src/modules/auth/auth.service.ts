@@ -6,7 +6,8 @@ import { AppError, badRequest, forbidden, notFound, unauthorized } from '../../h
 import type { RateLimiter } from '../../http/rate-limit.js';
 import { isoTime, newId, isPlausibleId } from '../../lib/ids.js';
 import { hashPassword, verifyPassword } from '../../lib/passwords.js';
-import { hasInvitations, type Person } from '../agents/invitations.service.js';
+import { hasInvitations } from '../agents/agents.service.js';
+import type { Person } from '../agents/invitations.service.js';
 import * as q from './auth.queries.js';
 import type { LoginBody, SessionView } from './auth.schemas.js';
 import {
