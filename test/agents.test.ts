@@ -10,6 +10,7 @@ import {
   agentClient,
   expectError,
   expectFieldError,
+  joinByInvitation,
   login,
   PASSWORD,
   postAuth,
@@ -72,10 +73,14 @@ describe.each(DIALECTS)('agents (%s)', (dialect) => {
       expect((await admin.get(`/v1/agents/${agent.id}`)).json().role).toBe('agent');
     });
 
-    it("a person from another org joins as they are: their name and password don't change", async () => {
+    it('a person from another org is only invited: nothing of theirs changes or shows until they accept', async () => {
       const email = uniqueEmail('shared');
       const other = await newOrg(t);
-      await addAgent(client(t.app, other.apiKey), { email, name: 'Original Name', password: PASSWORD });
+      const original = await addAgent(client(t.app, other.apiKey), {
+        email,
+        name: 'Original Name',
+        password: PASSWORD,
+      });
       const res = await admin.post('/v1/agents', {
         email,
         name: 'Renamed By Another Org',
@@ -83,9 +88,12 @@ describe.each(DIALECTS)('agents (%s)', (dialect) => {
         password: 'attacker chosen password',
       });
       expect(res.statusCode, res.body).toBe(201);
-      expect(res.json()).toMatchObject({ name: 'Original Name', role: 'admin', active: true });
+      const invited = res.json<AgentJson>();
+      expect(invited).toMatchObject({ email, name: 'Renamed By Another Org', role: 'admin', active: true });
+      expect(invited.id).not.toBe(original.id);
+      expect(res.body).not.toContain('Original Name');
       expectError(await login(t.app, email, 'attacker chosen password'), 401, 'UNAUTHORIZED');
-      expect((await session(t.app, email)).orgs).toHaveLength(2);
+      expect((await session(t.app, email)).orgs).toHaveLength(1);
     });
 
     it('rejects bad input with a 400 naming the field', async () => {
@@ -252,7 +260,7 @@ describe.each(DIALECTS)('agents (%s)', (dialect) => {
 
       const email = uniqueEmail('both');
       await addAgent(client(t.app, (await newOrg(t)).apiKey), { email });
-      const shared = await addAgent(admin, { email });
+      const shared = await joinByInvitation(t.app, admin, email);
       expectError(
         await admin.patch(`/v1/agents/${shared.id}`, { password: 'takeover attempt' }),
         403,

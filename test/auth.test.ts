@@ -13,6 +13,7 @@ import {
   agentClient,
   expectError,
   expectFieldError,
+  joinByInvitation,
   login,
   PASSWORD,
   postAuth,
@@ -176,7 +177,7 @@ describe.each(DIALECTS)('agent logins (%s)', (dialect) => {
       await addAgent(admin, { email, name: 'Mia Multi' });
       const other = await newOrg(t);
       const otherAdmin = client(t.app, other.apiKey);
-      await addAgent(otherAdmin, { email, role: 'admin' });
+      await joinByInvitation(t.app, otherAdmin, email, { role: 'admin' });
       const mine = await admin.post('/v1/tickets', ticketBody({ subject: 'In the first org' }));
       const theirs = await otherAdmin.post('/v1/tickets', ticketBody({ subject: 'In the second org' }));
       const third = await newOrg(t);
@@ -213,7 +214,7 @@ describe.each(DIALECTS)('agent logins (%s)', (dialect) => {
       const email = uniqueEmail('half');
       const here = await addAgent(admin, { email });
       const other = await newOrg(t);
-      await addAgent(client(t.app, other.apiKey), { email });
+      await joinByInvitation(t.app, client(t.app, other.apiKey), email);
       const s = await session(t.app, email);
       expect((await admin.post(`/v1/agents/${here.id}/deactivate`)).statusCode).toBe(200);
 

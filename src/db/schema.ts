@@ -42,6 +42,23 @@ export interface OrgMembersTable {
   created_at: number;
 }
 
+/**
+ * A pending invitation of an existing person (agent_id) into an org. `id` is what the org sees
+ * as the agent's id until the person accepts; email, name and role are the org's own input.
+ */
+export interface OrgInvitationsTable {
+  id: string;
+  org_id: string;
+  agent_id: string;
+  email: string;
+  name: string;
+  role: AgentRole;
+  /** The membership's `active` once accepted (an admin may deactivate a pending one). */
+  active: number;
+  invited_by: string | null;
+  created_at: number;
+}
+
 export type ApiKeyKind = 'secret' | 'widget';
 export type ApiKeyScope = 'read' | 'write';
 
@@ -395,6 +412,7 @@ export interface Database {
   orgs: OrgsTable;
   agents: AgentsTable;
   org_members: OrgMembersTable;
+  org_invitations: OrgInvitationsTable;
   api_keys: ApiKeysTable;
   customers: CustomersTable;
   tickets: TicketsTable;

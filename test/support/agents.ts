@@ -98,3 +98,26 @@ export function expectFieldError(res: LightMyRequestResponse, field: string) {
   expect(fields.map((f) => f.field)).toContain(field);
   return error;
 }
+
+/**
+ * Adds a person who already has a login to another org the only way there is: the admin's POST
+ * makes an invitation, the person logs in and accepts it. Returns their record in that org.
+ */
+export async function joinByInvitation(
+  app: FastifyInstance,
+  admin: Client,
+  email: string,
+  fields: { role?: 'admin' | 'agent'; password?: string } = {},
+): Promise<AgentJson> {
+  const invited = await addAgent(admin, { email, role: fields.role ?? 'agent', password: null });
+  const person = await session(app, email, fields.password ?? PASSWORD);
+  const res = await app.inject({
+    method: 'POST',
+    url: `/v1/auth/invitations/${invited.id}/accept`,
+    headers: { authorization: `Bearer ${person.accessToken}` },
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  const member = await admin.get(`/v1/agents/${person.agent.id}`);
+  expect(member.statusCode, member.body).toBe(200);
+  return member.json<AgentJson>();
+}

@@ -8,6 +8,7 @@ import * as knowledgeBase from './0006_knowledge_base.js';
 import * as timeEntriesUploads from './0007_time_entries_uploads.js';
 import * as channels from './0008_channels.js';
 import * as identity from './0010_identity.js';
+import * as invitations from './0013_invitations.js';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_time_entries_uploads': timeEntriesUploads,
   '0008_channels': channels,
   '0010_identity': identity,
+  '0013_invitations': invitations,
 };

@@ -6,6 +6,24 @@ export function findAgentByEmail(db: Kysely<Database>, emailLower: string) {
   return db.selectFrom('agents').selectAll().where('email_lower', '=', emailLower).executeTakeFirst();
 }
 
+/**
+ * The person with this email, their row locked: inviting them and their accepting another
+ * invitation serialise on it, so "already a member?" is never answered from a stale read.
+ */
+export function lockAgentByEmail(db: Kysely<Database>, emailLower: string) {
+  return forUpdate(
+    db as Kysely<unknown>,
+    db.selectFrom('agents').select('id').where('email_lower', '=', emailLower),
+  ).executeTakeFirst();
+}
+
+export function lockAgentById(db: Kysely<Database>, agentId: string) {
+  return forUpdate(
+    db as Kysely<unknown>,
+    db.selectFrom('agents').select('id').where('id', '=', agentId),
+  ).executeTakeFirst();
+}
+
 export function insertAgent(db: Kysely<Database>, row: Insertable<AgentsTable>) {
   return db.insertInto('agents').values(row).execute();
 }
@@ -66,10 +84,28 @@ export interface MemberFilters {
   active?: boolean | undefined;
 }
 
+/**
+ * What the org sees as its agents: its members, and its pending invitations shown with only the
+ * org's own input. One shape for both, so the list can't tell which emails already had accounts.
+ */
+function roster(db: Kysely<Database>, orgId: string) {
+  return db.selectFrom(
+    members(db, orgId)
+      .select(MEMBER_COLUMNS)
+      .unionAll(
+        db
+          .selectFrom('org_invitations as i')
+          .select(['i.id', 'i.email', 'i.name', 'i.role', 'i.active', 'i.created_at'])
+          .where('i.org_id', '=', orgId),
+      )
+      .as('r'),
+  );
+}
+
 function filtered(db: Kysely<Database>, orgId: string, filters: MemberFilters) {
-  let query = members(db, orgId);
-  if (filters.role !== undefined) query = query.where('m.role', '=', filters.role);
-  if (filters.active !== undefined) query = query.where('m.active', '=', filters.active ? 1 : 0);
+  let query = roster(db, orgId);
+  if (filters.role !== undefined) query = query.where('r.role', '=', filters.role);
+  if (filters.active !== undefined) query = query.where('r.active', '=', filters.active ? 1 : 0);
   return query;
 }
 
@@ -80,9 +116,16 @@ export function listMembers(
   filters: MemberFilters,
   page: { limit: number; offset?: number; before?: string | undefined },
 ) {
-  let query = filtered(db, orgId, filters).select(MEMBER_COLUMNS);
-  if (page.before !== undefined) query = query.where('m.agent_id', '<', page.before);
-  query = query.orderBy('m.agent_id', 'desc').limit(page.limit);
+  let query = filtered(db, orgId, filters).select([
+    'r.id',
+    'r.email',
+    'r.name',
+    'r.role',
+    'r.active',
+    'r.created_at',
+  ]);
+  if (page.before !== undefined) query = query.where('r.id', '<', page.before);
+  query = query.orderBy('r.id', 'desc').limit(page.limit);
   if (page.offset) query = query.offset(page.offset);
   return query.execute();
 }
@@ -147,4 +190,8 @@ export async function countOtherOrgs(db: Kysely<Database>, orgId: string, agentI
     .where('org_id', '<>', orgId)
     .executeTakeFirstOrThrow();
   return Number(row.count);
+}
+
+export function deleteMembership(db: Kysely<Database>, orgId: string, agentId: string) {
+  return db.deleteFrom('org_members').where('org_id', '=', orgId).where('agent_id', '=', agentId).execute();
 }

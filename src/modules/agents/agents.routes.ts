@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import { errorResponses } from '../../http/errors.js';
 import type { ModuleRoutes } from '../../http/module.js';
 import {
@@ -10,6 +11,7 @@ import {
   ListAgentsQuery,
   UpdateAgentBody,
 } from './agents.schemas.js';
+import * as membership from './agents.membership.js';
 import * as service from './agents.service.js';
 
 const tags = ['Agents'];
@@ -57,8 +59,11 @@ export const agentRoutes: ModuleRoutes = ({ db }) =>
           operationId: 'createAgent',
           summary: 'Add agent',
           description:
-            'Admins only. Adds a person to the organization. If the email already has a Talki login (another organization), ' +
-            'that person is added as they are: their name and password do not change. Adding an existing member is a 409.',
+            'Admins only. Adds a person to the organization. A new email gets a login (with `password`, if given) and joins at once. ' +
+            'An email that already has a Talki login (another organization) gets a pending invitation instead: the person joins only ' +
+            'when they accept it (GET /v1/auth/invitations), and their name and password never change. Both answers are the same ' +
+            '201 with the agent record built from this request, so the answer does not tell whether the email had a login. ' +
+            'Adding an existing member or invitee is a 409.',
           body: CreateAgentBody,
           response: { 201: Agent, ...errorResponses(400, 401, 403, 409, 413, 415, 429) },
         },
@@ -83,7 +88,7 @@ export const agentRoutes: ModuleRoutes = ({ db }) =>
         },
       },
       async (request) =>
-        service.updateAgent(db, request.caller, request.params.id, request.body, request.sessionId),
+        membership.updateAgent(db, request.caller, request.params.id, request.body, request.sessionId),
     );
 
     app.post(
@@ -101,7 +106,7 @@ export const agentRoutes: ModuleRoutes = ({ db }) =>
           response: { 200: Agent, ...errorResponses(401, 403, 404, 409, 429) },
         },
       },
-      async (request) => service.deactivateAgent(db, request.caller, request.params.id),
+      async (request) => membership.deactivateAgent(db, request.caller, request.params.id),
     );
 
     app.post(
@@ -117,6 +122,30 @@ export const agentRoutes: ModuleRoutes = ({ db }) =>
           response: { 200: Agent, ...errorResponses(401, 403, 404, 409, 429) },
         },
       },
-      async (request) => service.reactivateAgent(db, request.caller, request.params.id),
+      async (request) => membership.reactivateAgent(db, request.caller, request.params.id),
+    );
+
+    app.delete(
+      '/agents/:id',
+      {
+        config: { adminOnly: 'remove agents' },
+        schema: {
+          tags,
+          operationId: 'removeAgent',
+          summary: 'Remove agent',
+          description:
+            'Admins only. Takes the person out of this organization only (or withdraws their pending invitation): their account and their other ' +
+            'organizations stay, and so do their messages and assignments here. The last active admin cannot be removed (409).',
+          params: AgentParams,
+          response: {
+            204: Type.Null({ description: 'Removed' }),
+            ...errorResponses(401, 403, 404, 409, 429),
+          },
+        },
+      },
+      async (request, reply) => {
+        await membership.removeAgent(db, request.caller, request.params.id);
+        return reply.code(204).send(null);
+      },
     );
   };

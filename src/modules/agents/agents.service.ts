@@ -2,20 +2,19 @@ import type { Kysely } from 'kysely';
 import { isUniqueViolation } from '../../db/database.js';
 import type { AgentRole, Database } from '../../db/schema.js';
 import { requireAdmin, type Caller } from '../../http/caller.js';
-import { AppError, forbidden, invalidField, notFound } from '../../http/errors.js';
+import { AppError, invalidField, notFound } from '../../http/errors.js';
 import { listPage, pagingOf } from '../../http/pagination.js';
 import { isoTime, newId, isPlausibleId } from '../../lib/ids.js';
-import { hashPassword, verifyPassword } from '../../lib/passwords.js';
-import { revokeSessionsOf } from '../auth/auth.service.js';
+import { hashPassword } from '../../lib/passwords.js';
 import { recordEvent } from '../events/events.service.js';
 import * as q from './agents.queries.js';
+import * as iq from './invitations.queries.js';
 import {
   MIN_PASSWORD_LENGTH,
   type AgentListView,
   type AgentView,
   type CreateAgentBody,
   type ListAgentsQuery,
-  type UpdateAgentBody,
 } from './agents.schemas.js';
 
 export { MIN_PASSWORD_LENGTH, type AgentView };
@@ -29,7 +28,8 @@ export interface NewAgent {
   password?: string | undefined;
 }
 
-function view(row: q.MemberRow): AgentView {
+/** A member or pending invitation row → the API's agent shape. */
+export function view(row: q.MemberRow): AgentView {
   return {
     id: row.id,
     email: row.email,
@@ -119,18 +119,40 @@ export async function listAgents(
   );
 }
 
+/** A member, or a pending invitation shown as the org typed it: the org can't tell them apart. */
+async function findRosterEntry(db: Kysely<Database>, orgId: string, id: string) {
+  if (!isPlausibleId(id)) return undefined;
+  return (await q.findMember(db, orgId, id)) ?? (await iq.findOrgInvitation(db, orgId, id));
+}
+
 export async function getAgent(db: Kysely<Database>, caller: Caller, id: string): Promise<AgentView> {
   // Agents may read their own record; the rest of the team is for admins, like the list.
   if (!(caller.actorType === 'agent' && caller.actorId === id)) requireAdmin(caller, 'see other agents');
-  const agent = isPlausibleId(id) ? await findOrgAgent(db, caller.orgId, id) : undefined;
-  if (!agent) throw notFound(`Agent ${id} not found`);
-  return agent;
+  const row = await findRosterEntry(db, caller.orgId, id);
+  if (!row) throw notFound(`Agent ${id} not found`);
+  return view(row);
 }
 
-function conflict(message: string): AppError {
+export function conflict(message: string): AppError {
   return new AppError('CONFLICT', 409, message);
 }
 
+function alreadyThere(agent: AgentView): AppError {
+  return conflict(
+    agent.active
+      ? `${agent.email} is already an agent of this organization (${agent.id})`
+      : `${agent.email} is a deactivated agent of this organization (${agent.id}): reactivate them instead`,
+  );
+}
+
+/**
+ * Adds a person to the org. A new email gets an account and a membership at once. An email that
+ * already has an account (another org's) gets a pending invitation instead, which the person
+ * accepts or declines when logged in: nobody joins an org without consent. Both answers are the
+ * same shape built from the caller's own input only (never the account's id, name or password),
+ * and both paths do the same work (the password is hashed either way), so neither the answer
+ * nor its timing tells whether the email had an account.
+ */
 export async function createAgent(
   db: Kysely<Database>,
   caller: Caller,
@@ -139,21 +161,19 @@ export async function createAgent(
   requireAdmin(caller, 'add agents');
   // Hashing takes a while: done before the transaction, so no lock waits on it.
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
+  const email = input.email.trim();
+  const name = input.name?.trim() ?? email.split('@')[0]!;
+  const role = input.role ?? ('agent' as const);
   try {
     return await db.transaction().execute(async (trx) => {
-      const newcomer = {
-        ...input,
-        orgId: caller.orgId,
-        name: input.name ?? input.email.trim().split('@')[0]!,
-        role: input.role ?? ('agent' as const),
-      };
-      const { agent, added } = await join(trx, newcomer, passwordHash);
-      if (!added) {
-        throw conflict(
-          agent.active
-            ? `${agent.email} is already an agent of this organization (${agent.id})`
-            : `${agent.email} is a deactivated agent of this organization (${agent.id}): reactivate them instead`,
-        );
+      const existing = await q.lockAgentByEmail(trx, email.toLowerCase());
+      let agent: AgentView;
+      if (!existing) {
+        agent = (await join(trx, { orgId: caller.orgId, email, name, role }, passwordHash)).agent;
+      } else {
+        const member = await q.findMember(trx, caller.orgId, existing.id);
+        if (member) throw alreadyThere(view(member));
+        agent = await invite(trx, caller, existing.id, { email, name, role });
       }
       await recordEvent(trx, caller, caller.orgId, 'agent.created', agent.id, { agent });
       return agent;
@@ -165,112 +185,33 @@ export async function createAgent(
   }
 }
 
-async function lockAgent(db: Kysely<Database>, orgId: string, id: string) {
-  const row = isPlausibleId(id) ? await q.lockMember(db, orgId, id) : undefined;
-  if (!row) throw notFound(`Agent ${id} not found`);
-  return row;
-}
-
-/** Refuses a change that would leave the org without an active admin (no one could manage it). */
-async function keepAnAdmin(
-  db: Kysely<Database>,
-  orgId: string,
-  agentId: string,
-  action: string,
-): Promise<void> {
-  const admins = await q.lockActiveAdmins(db, orgId);
-  if (admins.length <= 1 && admins.includes(agentId)) {
-    throw conflict(`Can't ${action} the organization's last active admin; make another agent admin first`);
-  }
-}
-
-/**
- * Role (admins only), name and password. Name and password belong to the person, whom every org
- * they are in sees: agents change their own (the password with `currentPassword`); an admin may
- * change another's only while that person belongs to this org alone.
- */
-export async function updateAgent(
+/** A pending invitation of an existing person, answered as the agent record the org asked for. */
+async function invite(
   db: Kysely<Database>,
   caller: Caller,
-  id: string,
-  input: UpdateAgentBody,
-  sessionId: string | undefined,
+  agentId: string,
+  input: { email: string; name: string; role: AgentRole },
 ): Promise<AgentView> {
-  const self = caller.actorType === 'agent' && caller.actorId === id;
-  if (input.role !== undefined) requireAdmin(caller, "change agents' roles");
-  const personal = input.name !== undefined || input.password !== undefined;
-  if (personal && !self) requireAdmin(caller, "change other agents' names or passwords");
-  if (input.password !== undefined && self && input.currentPassword === undefined) {
-    throw invalidField('currentPassword', 'is required to change your own password');
+  const now = Date.now();
+  const row = {
+    id: newId('agent', now),
+    org_id: caller.orgId,
+    agent_id: agentId,
+    email: input.email,
+    name: input.name,
+    role: input.role,
+    active: 1,
+    invited_by: caller.actorId,
+    created_at: now,
+  };
+  const inserted = await iq.insertInvitation(db, row);
+  if (inserted.numInsertedOrUpdatedRows === 0n) {
+    throw alreadyThere(view((await iq.findOrgInvitationOf(db, caller.orgId, agentId))!));
   }
-  const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
-
-  return db.transaction().execute(async (trx) => {
-    const current = await lockAgent(trx, caller.orgId, id);
-    if (personal && !self && (await q.countOtherOrgs(trx, caller.orgId, id)) > 0) {
-      throw forbidden(
-        'This agent also belongs to other organizations: only they can change their name or password',
-      );
-    }
-    if (passwordHash !== undefined && self) {
-      const valid =
-        current.password_hash !== null &&
-        (await verifyPassword(input.currentPassword!, current.password_hash));
-      if (!valid) throw invalidField('currentPassword', 'is not your current password');
-    }
-    const before = view(current);
-    const changes: Record<string, { from: unknown; to: unknown }> = {};
-    const name = input.name?.trim();
-    if (name !== undefined && name !== before.name) changes.name = { from: before.name, to: name };
-    if (input.role !== undefined && input.role !== before.role) {
-      if (before.role === 'admin' && before.active) await keepAnAdmin(trx, caller.orgId, id, 'demote');
-      changes.role = { from: before.role, to: input.role };
-    }
-    if (Object.keys(changes).length === 0 && passwordHash === undefined) return before;
-
-    const now = Date.now();
-    if (changes.role) await q.updateMembership(trx, caller.orgId, id, { role: input.role });
-    if (changes.name || passwordHash !== undefined) {
-      await q.updateIdentity(trx, caller.orgId, id, {
-        ...(changes.name && { name }),
-        ...(passwordHash !== undefined && { password_hash: passwordHash }),
-        updated_at: now,
-      });
-    }
-    // A new password ends the person's other sessions: whoever knew the old one is logged out.
-    if (passwordHash !== undefined) await revokeSessionsOf(trx, id, self ? sessionId : undefined);
-    const agent: AgentView = { ...before, name: name ?? before.name, role: input.role ?? before.role };
-    await recordEvent(trx, caller, caller.orgId, 'agent.updated', id, {
-      agent,
-      changes,
-      passwordChanged: passwordHash !== undefined,
-    });
-    return agent;
-  });
+  return view(row);
 }
 
-/** A deactivated agent keeps their history but can't log in to this org or be assigned tickets. */
-export async function deactivateAgent(db: Kysely<Database>, caller: Caller, id: string): Promise<AgentView> {
-  requireAdmin(caller, 'deactivate agents');
-  return db.transaction().execute(async (trx) => {
-    const current = await lockAgent(trx, caller.orgId, id);
-    if (current.active !== 1) throw conflict(`Agent ${id} is already deactivated`);
-    if (current.role === 'admin') await keepAnAdmin(trx, caller.orgId, id, 'deactivate');
-    await q.updateMembership(trx, caller.orgId, id, { active: 0 });
-    const agent = { ...view(current), active: false };
-    await recordEvent(trx, caller, caller.orgId, 'agent.deactivated', id, { agent });
-    return agent;
-  });
-}
-
-export async function reactivateAgent(db: Kysely<Database>, caller: Caller, id: string): Promise<AgentView> {
-  requireAdmin(caller, 'reactivate agents');
-  return db.transaction().execute(async (trx) => {
-    const current = await lockAgent(trx, caller.orgId, id);
-    if (current.active === 1) throw conflict(`Agent ${id} is already active`);
-    await q.updateMembership(trx, caller.orgId, id, { active: 1 });
-    const agent = { ...view(current), active: true };
-    await recordEvent(trx, caller, caller.orgId, 'agent.reactivated', id, { agent });
-    return agent;
-  });
+/** Whether the person has an invitation waiting (they may log in to answer it). */
+export async function hasInvitations(db: Kysely<Database>, agentId: string): Promise<boolean> {
+  return (await iq.countInvitationsOf(db, agentId)) > 0;
 }

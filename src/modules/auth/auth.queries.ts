@@ -138,3 +138,14 @@ export function deleteExpiredTokens(db: Kysely<Database>, agentId: string, now: 
     .where('expires_at', '<', now)
     .execute();
 }
+
+/** Whether the login session has been revoked (logout, reuse detection, password change). */
+export async function isSessionRevoked(db: Kysely<Database>, sessionId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('refresh_tokens')
+    .select('id')
+    .where('family_id', '=', sessionId)
+    .where('revoked_at', 'is not', null)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { errorResponses } from '../../http/errors.js';
 import type { ModuleRoutes } from '../../http/module.js';
+import { accountRoutes } from './auth.account.routes.js';
 import { LoginBody, RefreshBody, Session } from './auth.schemas.js';
 import * as service from './auth.service.js';
 
@@ -15,9 +16,12 @@ function clientOf(request: FastifyRequest): service.ClientInfo {
 }
 
 /** Agent logins for the web app. Public: registered outside the authenticated /v1 scope. */
-export const authRoutes: ModuleRoutes = ({ db, config, limiter }) =>
+export const authRoutes: ModuleRoutes = (deps) =>
   async function register(instance: FastifyInstance): Promise<void> {
+    const { db, config, limiter } = deps;
     const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+    // Its own scope: its bearer-token hook must not reach login, refresh and logout.
+    await app.register(accountRoutes(deps));
 
     app.post(
       '/auth/login',

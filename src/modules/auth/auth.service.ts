@@ -6,6 +6,8 @@ import { AppError, badRequest, forbidden, notFound, unauthorized } from '../../h
 import type { RateLimiter } from '../../http/rate-limit.js';
 import { isoTime, newId, isPlausibleId } from '../../lib/ids.js';
 import { hashPassword, verifyPassword } from '../../lib/passwords.js';
+import { hasInvitations } from '../agents/agents.service.js';
+import type { Person } from '../agents/invitations.service.js';
 import * as q from './auth.queries.js';
 import type { LoginBody, SessionView } from './auth.schemas.js';
 import {
@@ -30,6 +32,12 @@ export interface ClientInfo {
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 const BAD_CREDENTIALS = 'Invalid email or password';
+const NO_ORG = 'This account is not active in any organization';
+
+/** A person signs in to act in an active org, or to answer an invitation when they have none. */
+async function maySignIn(db: Kysely<Database>, agentId: string, activeOrgs: number): Promise<boolean> {
+  return activeOrgs > 0 || (await hasInvitations(db, agentId));
+}
 
 // A hash to verify against when the email is unknown or has no password, so that such a login
 // costs as much as a real one and timing does not tell which emails have accounts.
@@ -73,7 +81,7 @@ export async function login(
   const valid = await verifyPassword(input.password, stored);
   if (!agent || agent.password_hash === null || !valid) throw unauthorized(BAD_CREDENTIALS);
   const orgs = await q.activeOrgsOf(db, agent.id);
-  if (orgs.length === 0) throw unauthorized('This account is deactivated in every organization');
+  if (!(await maySignIn(db, agent.id, orgs.length))) throw unauthorized(NO_ORG);
 
   const key = await signingKey(db, config.jwtSecret);
   const now = Date.now();
@@ -114,9 +122,9 @@ export async function refresh(
     };
     if (row.used_at !== null) return reused();
     if (row.expires_at <= now) return { ok: false, message: 'Refresh token expired; log in again' };
-    if ((await q.activeOrgsOf(trx, row.agent_id)).length === 0) {
+    if (!(await maySignIn(trx, row.agent_id, (await q.activeOrgsOf(trx, row.agent_id)).length))) {
       await q.revokeFamily(trx, row.family_id, now);
-      return { ok: false, message: 'This account is deactivated in every organization' };
+      return { ok: false, message: NO_ORG };
     }
     if ((await q.markUsed(trx, row.id, now)).numUpdatedRows === 0n) return reused();
     const issued = await issueRefreshToken(trx, config, row.agent_id, row.family_id, client, now);
@@ -250,6 +258,29 @@ export async function authenticateAgent(
     sessionId,
     rateLimit: member.default_rate_limit,
   };
+}
+
+/**
+ * An access token → the person, for routes about their own account (invitations, leaving an
+ * org): no org is chosen, so a person in several orgs needs no X-Organization-Id there.
+ */
+export async function authenticatePerson(
+  db: Kysely<Database>,
+  jwtSecret: string | undefined,
+  token: string,
+): Promise<Person> {
+  const verified = await verifyAccessToken(await signingKey(db, jwtSecret), token);
+  if (!verified.ok) {
+    throw unauthorized(
+      verified.expired
+        ? 'Access token expired; get a new one from POST /v1/auth/refresh'
+        : 'Invalid access token: these routes take an agent access token, not an API key',
+    );
+  }
+  const { agentId, sessionId } = verified.claims;
+  const [agent, revoked] = await Promise.all([q.findAgent(db, agentId), q.isSessionRevoked(db, sessionId)]);
+  if (!agent || revoked) throw unauthorized('This session has ended; log in again');
+  return { id: agent.id, name: agent.name };
 }
 
 /** Thrown by the login throttle; the route sets Retry-After from it. */

@@ -25,6 +25,8 @@ export const EVENT_TYPES = [
   'agent.updated',
   'agent.deactivated',
   'agent.reactivated',
+  'agent.joined',
+  'agent.removed',
   'api_key.created',
   'api_key.revoked',
   'collection.created',
