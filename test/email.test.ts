@@ -9,7 +9,7 @@ import { simpleParser } from 'mailparser';
 import type { SendMailOptions } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { automatedReason } from '../src/channels/email/automation.js';
-import { replySubject, textToHtml } from '../src/channels/email/compose.js';
+import { replySubject, textToHtml, THREAD_TOKEN_PURPOSE } from '../src/channels/email/compose.js';
 import { closeEmailTransports, deliverEmail } from '../src/channels/email/outbound.js';
 import { MalformedEmailError, parseEmail, subjectCodeOf } from '../src/channels/email/parse.js';
 import { startSmtpListener, type SmtpListener } from '../src/channels/email/smtp-listener.js';
@@ -448,6 +448,7 @@ describe.each(DIALECTS)('email channel (%s)', (dialect) => {
         db,
         storage,
         bus: new MemoryBus(),
+        box,
         channel,
         ticket: { id: 'tkt_1', code: 'ACME-7', subject: 'Printer on fire' },
         customer: { id: 'cus_1', name: CUSTOMER.name, email: CUSTOMER.address },
@@ -487,7 +488,7 @@ describe.each(DIALECTS)('email channel (%s)', (dialect) => {
             ],
           },
         });
-        const expectedId = `<${messageId}@acme.example>`;
+        const expectedId = `<${messageId}.${box.mac(THREAD_TOKEN_PURPOSE, messageId)}@acme.example>`;
         expect(result).toEqual({ externalId: expectedId });
         expect(sink.messages).toHaveLength(1);
         const sent = await simpleParser(sink.messages[0]!);

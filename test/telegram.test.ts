@@ -551,6 +551,7 @@ describe.each(DIALECTS)('Telegram channel (%s)', (dialect) => {
       db: t.database.db.kysely,
       storage: openBlobStorage(t.config),
       bus: new MemoryBus(),
+      box,
       channel,
       ticket: { id: 'tkt_1', code: 'ACME-1', subject: 'Help' },
       customer: { id: 'cus_1', name: 'Ada', email: null },

@@ -8,6 +8,7 @@ import { validatorCompiler } from '../../http/validation.js';
 import { findEmailChannelByToken } from '../../modules/channels/channels.lookup.js';
 import { ingestEmail } from './ingest.js';
 import { MalformedEmailError } from './parse.js';
+import { InboundMailThrottled, MailThrottle } from './throttle.js';
 
 const RAW_TYPES = ['message/rfc822', 'text/plain', 'application/octet-stream'];
 
@@ -51,6 +52,7 @@ export const emailInboundRoutes: ModuleRoutes = (deps) =>
   async function register(instance: FastifyInstance): Promise<void> {
     const app = instance.withTypeProvider<TypeBoxTypeProvider>();
     const maxBytes = deps.config.emailMaxBytes;
+    const throttle = new MailThrottle(deps.limiter, deps.config);
 
     // Raw bodies in this scope only; anything else (JSON included) is refused as a 415.
     app.removeAllContentTypeParsers();
@@ -84,7 +86,7 @@ export const emailInboundRoutes: ModuleRoutes = (deps) =>
             200: Received('The mail continued a ticket, or was already received.', ['appended', 'duplicate']),
             201: Received('The mail opened a ticket.', ['created']),
             202: Ignored,
-            ...errorResponses(400, 403, 404, 413, 415),
+            ...errorResponses(400, 403, 404, 413, 415, 429),
           },
         },
         validatorCompiler: skipBodyValidation,
@@ -94,10 +96,21 @@ export const emailInboundRoutes: ModuleRoutes = (deps) =>
         const channel = await findEmailChannelByToken(deps.db, deps.box, request.params.token);
         if (!channel) throw notFound('No email channel has this inbound token');
         if (!channel.enabled) throw forbidden('This email channel is disabled');
-        const result = await ingestEmail(deps, channel, request.body).catch((error: unknown) => {
+        const throttled = (error: unknown) => {
+          if (!(error instanceof InboundMailThrottled)) throw error;
+          reply.header('Retry-After', error.retryAfterSeconds);
+          throw new AppError('TOO_MANY_REQUESTS', 429, `Too many mails: ${error.message}`, {
+            limit: error.limit,
+            retryAfter: error.retryAfterSeconds,
+          });
+        };
+        await throttle.client(request.ip).catch(throttled);
+        const result = await ingestEmail(deps, channel, request.body, {
+          throttle: (sender) => throttle.sender(sender),
+        }).catch((error: unknown) => {
           if (error instanceof MalformedEmailError)
             throw new AppError('INVALID_EMAIL', 400, `Malformed email: ${error.message}`);
-          throw error;
+          return throttled(error);
         });
         switch (result.outcome) {
           case 'created':
