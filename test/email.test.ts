@@ -21,6 +21,7 @@ import { PermanentFailure } from '../src/jobs/errors.js';
 import { newId } from '../src/lib/ids.js';
 import { findEmailChannelByAddress } from '../src/modules/channels/channels.lookup.js';
 import { insertChannel } from '../src/modules/channels/channels.queries.js';
+import { hashInboundToken } from '../src/modules/channels/channels.tokens.js';
 import { openBlobStorage, type BlobStorage } from '../src/storage/index.js';
 import { client, newOrg, startTestApp, type Client, type TestApp } from './support/app.js';
 import { DIALECTS } from './support/databases.js';
@@ -197,6 +198,7 @@ describe.each(DIALECTS)('email channel (%s)', (dialect) => {
   async function addChannel(address: string, options: { enabled?: boolean; token?: string } = {}) {
     const now = Date.now();
     const settings: EmailSettings = { address, displayName: 'Acme Support' };
+    const inboundToken = options.token ?? randomBytes(16).toString('hex');
     await insertChannel(db, {
       id: newId('chn', now),
       org_id: orgId,
@@ -205,12 +207,12 @@ describe.each(DIALECTS)('email channel (%s)', (dialect) => {
       enabled: options.enabled === false ? 0 : 1,
       settings: JSON.stringify(settings),
       secrets: box.seal({}),
-      inbound_token: options.token ?? randomBytes(16).toString('hex'),
+      inbound_token: hashInboundToken(inboundToken),
       address: address.toLowerCase(),
       created_at: now,
       updated_at: now,
     });
-    return (await findEmailChannelByAddress(db, box, address))!;
+    return { ...(await findEmailChannelByAddress(db, box, address))!, inboundToken };
   }
 
   const messageRow = (externalId: string) =>

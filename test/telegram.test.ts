@@ -112,7 +112,6 @@ describe.each(DIALECTS)('Telegram channel (%s)', (dialect) => {
       enabled: options.enabled !== false,
       settings,
       secrets: { botToken: token, webhookSecret: SECRET },
-      inboundToken: null,
     };
   }
 

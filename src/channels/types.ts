@@ -69,8 +69,6 @@ export interface Channel<T extends ChannelType = ChannelType> {
   enabled: boolean;
   settings: SettingsOf[T];
   secrets: SecretsOf[T];
-  /** Email channels: the token of POST /channels/email/inbound/:token. */
-  inboundToken: string | null;
 }
 
 /** A file that arrived with an inbound message (an email attachment, a Telegram photo). */

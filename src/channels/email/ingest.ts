@@ -69,6 +69,12 @@ export async function ingestEmail(
     subject: email.subject,
     text: email.text,
     html: email.html,
+    source: JSON.stringify({
+      text: email.fullText,
+      ...(email.authenticationResults.length > 0
+        ? { authenticationResults: email.authenticationResults }
+        : {}),
+    }),
     externalId: externalIdOf(email, raw),
     files: email.attachments,
   });

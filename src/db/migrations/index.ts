@@ -7,6 +7,7 @@ import * as search from './0005_search.js';
 import * as knowledgeBase from './0006_knowledge_base.js';
 import * as timeEntriesUploads from './0007_time_entries_uploads.js';
 import * as channels from './0008_channels.js';
+import * as inboundMail from './0011_inbound_mail.js';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006_knowledge_base': knowledgeBase,
   '0007_time_entries_uploads': timeEntriesUploads,
   '0008_channels': channels,
+  '0011_inbound_mail': inboundMail,
 };

@@ -38,6 +38,8 @@ export interface CustomerMessage {
   subject: string;
   text: string;
   html: string | null;
+  /** JSON kept beside the text: what it was made from (an email's unfolded text, its headers). */
+  source?: string | null;
   externalId: string | null;
   /** Attaches the message's files inside the transaction, before its events are recorded. */
   attach?: (trx: Kysely<Database>, caller: Caller, messageId: string) => Promise<AttachmentView[]>;
@@ -147,6 +149,7 @@ export async function receiveCustomerMessage(
     role: 'customer',
     text: input.text,
     html: input.html,
+    source: input.source ?? null,
     externalId: input.externalId,
     authorName: customer.name,
     at: now,
