@@ -27,12 +27,13 @@ const FORWARD = /^\s*(-+\s*Forwarded message\s*-*|Begin forwarded message:)\s*$/
 
 const isBlank = (line: string) => line.trim() === '';
 
-function isAttribution(lines: string[], i: number): boolean {
+/** How many lines the attribution starting at line i takes (0: none there). */
+function attributionAt(lines: string[], i: number): number {
   const line = lines[i] ?? '';
-  if (ATTRIBUTION.some((pattern) => pattern.test(line))) return true;
+  if (ATTRIBUTION.some((pattern) => pattern.test(line))) return 1;
   // Long attributions wrap: "On …, Bob <bob@x.com>" / "wrote:".
   const next = lines[i + 1];
-  return /^On\s/i.test(line) && next !== undefined && ATTRIBUTION[0]!.test(`${line} ${next}`);
+  return /^On\s/i.test(line) && next !== undefined && ATTRIBUTION[0]!.test(`${line} ${next}`) ? 2 : 0;
 }
 
 /** `From: …` followed within a few lines by `Sent: …`: a forwarded-header block Outlook quotes under. */
@@ -59,11 +60,11 @@ function foldPoint(lines: string[]): number {
     )
       return i;
     if (isOutlookHeaders(lines, i)) return i;
-    if (isAttribution(lines, i)) {
+    const attribution = attributionAt(lines, i);
+    if (attribution > 0) {
       // Quoted with `>`, the rest must be all quote; an interleaved answer is the customer's text.
-      const rest = lines.slice(i + 1);
-      const quoted = rest.some((l) => QUOTED.test(l));
-      if (!quoted || onlyQuotedAfter(lines, i + 1)) return i;
+      const quoted = lines.slice(i + attribution).some((l) => QUOTED.test(l));
+      if (!quoted || onlyQuotedAfter(lines, i + attribution)) return i;
     }
     if (QUOTED.test(line) && onlyQuotedAfter(lines, i)) return i;
   }

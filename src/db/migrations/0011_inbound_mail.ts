@@ -11,6 +11,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .where('inbound_token', 'is not', null)
     .execute()) as { id: string; inbound_token: string }[];
   for (const row of rows) {
+    // Already a hash (64 hex digits; tokens were 32 base64url characters): up again after a down.
+    if (/^[0-9a-f]{64}$/.test(row.inbound_token)) continue;
     // The same hash as channels.tokens.ts, written out: a migration must not change with the code.
     const hash = createHash('sha256').update(row.inbound_token, 'utf8').digest('hex');
     await db.updateTable('channels').set({ inbound_token: hash }).where('id', '=', row.id).execute();
