@@ -268,11 +268,13 @@ describe.each(DIALECTS)('inbound mail (%s)', (dialect) => {
         mail(newSender('mallory'), { inReplyTo: `<${replyId}.${'0'.repeat(24)}@acme.example>` }),
       );
       expect(forged.ticket_id).not.toBe(first.ticket_id);
-      const customerId = (await db
-        .selectFrom('messages')
-        .select('external_id')
-        .where('id', '=', first.id)
-        .executeTakeFirstOrThrow())!.external_id!;
+      const customerId = (
+        await db
+          .selectFrom('messages')
+          .select('external_id')
+          .where('id', '=', first.id)
+          .executeTakeFirstOrThrow()
+      ).external_id!;
       const copied = await deliver(mail(newSender('mallory'), { references: [customerId] }));
       expect(copied.ticket_id).not.toBe(first.ticket_id);
       const { code } = (await api.get(`/v1/tickets/${first.ticket_id}`)).json();
