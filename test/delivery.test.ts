@@ -140,7 +140,8 @@ describe.each(DIALECTS)('reply delivery (%s)', (dialect) => {
   }
 
   function sentTo(sink: SmtpSink, messageId: string) {
-    return sink.messages.filter((raw) => raw.toString('utf8').includes(`<${messageId}@`));
+    // Talki's Message-IDs are <msg_….token@domain> (see outboundMessageId).
+    return sink.messages.filter((raw) => raw.toString('utf8').includes(`<${messageId}.`));
   }
 
   it('sends an agent reply by email, threaded under the customer’s mail', async () => {

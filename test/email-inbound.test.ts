@@ -113,8 +113,8 @@ describe.each(DIALECTS)('inbound mail (%s)', (dialect) => {
         TALKI_PUBLIC_URL: 'https://help.acme.example',
         TALKI_SMTP_PORT: '0',
         TALKI_SMTP_HOST: '127.0.0.1',
-        TALKI_INBOUND_MAIL_PER_MINUTE: String(PER_SENDER),
-        TALKI_INBOUND_MAIL_PER_IP_PER_MINUTE: '0',
+        TALKI_MAIL_PER_MIN: String(PER_SENDER),
+        TALKI_MAIL_PER_IP_PER_MIN: '0',
       },
     });
     db = t.database.db.kysely;

@@ -94,6 +94,7 @@ export const emailInboundRoutes: ModuleRoutes = (deps) =>
             "the token in the path is the channel's inbound token and is the only credential. " +
             'The mail opens a ticket, or continues the one its In-Reply-To/References or `[CODE-n]` subject tag name; ' +
             'a Message-ID seen before is a duplicate and stores nothing. ' +
+            'HTML nested over 200 deep or with over 50,000 elements is refused (400); a sender or client over its mails-a-minute budget gets 429. ' +
             'Auto-replies, mailing lists, bounces and Talki’s own mail are ignored (202).',
           security: [],
           consumes: RAW_TYPES,
