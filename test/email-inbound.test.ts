@@ -282,6 +282,20 @@ describe.each(DIALECTS)('inbound mail (%s)', (dialect) => {
       expect(tagged.ticket_id).not.toBe(first.ticket_id);
     });
 
+    it('threads a From whose DMARC check failed by nothing but a signed Message-ID', async () => {
+      const { customer, first, replyId, signed } = await conversation();
+      const { code } = (await api.get(`/v1/tickets/${first.ticket_id}`)).json();
+      const forged = {
+        'Authentication-Results': 'mx.acme.example; spf=fail; dkim=none; dmarc=fail header.from=example.com',
+      };
+      const spoofed = await deliver(
+        mail(customer, { subject: `Re: [${code}]`, inReplyTo: `<${replyId}@acme.example>`, headers: forged }),
+      );
+      expect(spoofed.ticket_id).not.toBe(first.ticket_id);
+      const signedReply = await deliver(mail(customer, { inReplyTo: signed, headers: forged }));
+      expect(signedReply.ticket_id).toBe(first.ticket_id);
+    });
+
     it('threads a reply to a signed Message-ID from anyone, and the customer by any reference', async () => {
       const { customer, first, replyId, signed } = await conversation();
       const colleague = await deliver(mail(newSender('dave'), { inReplyTo: signed, references: [signed] }));

@@ -37,6 +37,15 @@ function trustedMessageIds(box: IngestDeps['box'], references: string[]): string
 }
 
 /**
+ * Whether a receiving MTA recorded that the From domain's DMARC check failed. The header can be
+ * written by the sender too, but a forger gains nothing by adding it: it only ever takes trust
+ * away (a pass is never taken as proof).
+ */
+function fromIsForged(email: ParsedEmail): boolean {
+  return email.authenticationResults.some((result) => /(^|[\s;])dmarc\s*=\s*fail\b/i.test(result));
+}
+
+/**
  * One inbound mail for an email channel: parsed (MalformedEmailError when it is not a usable
  * message), dropped with a reason when automated or sent by the channel's own address, else
  * handed to receiveMessage, which threads it and stores it with its files in one transaction.
@@ -64,6 +73,7 @@ export async function ingestEmail(
       mode: 'email',
       references,
       trustedMessageIds: trustedMessageIds(deps.box, references),
+      senderVerified: !fromIsForged(email),
       subjectCode: email.subjectCode,
     },
     subject: email.subject,

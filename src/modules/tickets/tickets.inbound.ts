@@ -24,6 +24,8 @@ export type Threading =
       /** Talki message ids whose Message-ID token verified: only mail Talki sent carries them. */
       trustedMessageIds: string[];
       subjectCode: string | null;
+      /** False when the receiving MTA found the From forged (DMARC fail): it then threads by nothing but a trusted id. */
+      senderVerified: boolean;
     }
   | { mode: 'open-ticket' }
   | { mode: 'ticket'; ticketId: string }
@@ -76,6 +78,7 @@ async function continuedTicket(trx: Kysely<Database>, input: CustomerMessage): P
         messageIds: threading.trustedMessageIds,
       });
       if (trusted) return trusted;
+      if (!threading.senderVerified) return undefined;
       // Other ids are predictable (message ids are time-sorted) or copied from a thread: they
       // only thread mail from the ticket's own customer, like the subject code below.
       const references = threading.references.map((ref) => ref.trim()).filter(Boolean);
