@@ -67,6 +67,10 @@ export interface Config {
   readonly smtpHost: string;
   /** Largest inbound email accepted, in bytes (SMTP and the HTTP inbound hook). Env `TALKI_EMAIL_MAX_BYTES`, default 25 MiB. */
   readonly emailMaxBytes: number;
+  /** Inbound mails a minute from one sender address (SMTP and the HTTP hook); 0 = unlimited. Env `TALKI_MAIL_PER_MIN`, default 20. */
+  readonly inboundMailPerMinute: number;
+  /** Inbound mails a minute from one client IP (the sending MTA, or the hook's caller); 0 = unlimited. Env `TALKI_MAIL_PER_IP_PER_MIN`, default 300. */
+  readonly inboundMailPerIpPerMinute: number;
   /** Telegram Bot API base URL. Env `TELEGRAM_API_URL`, default https://api.telegram.org. */
   readonly telegramApiUrl: string;
   /**
@@ -167,6 +171,8 @@ export function loadConfig(env: Env = process.env): Config {
     smtpPort: optionalPort(env, 'TALKI_SMTP_PORT'),
     smtpHost: env.TALKI_SMTP_HOST?.trim() || env.HOST?.trim() || '0.0.0.0',
     emailMaxBytes: integer(env, 'TALKI_EMAIL_MAX_BYTES', 25 * 1024 * 1024, 1024, 200 * 1024 * 1024),
+    inboundMailPerMinute: integer(env, 'TALKI_MAIL_PER_MIN', 20, 0, 1_000_000),
+    inboundMailPerIpPerMinute: integer(env, 'TALKI_MAIL_PER_IP_PER_MIN', 300, 0, 1_000_000),
     telegramApiUrl: (
       optionalUrl(env, 'TELEGRAM_API_URL', ['http:', 'https:']) ?? 'https://api.telegram.org'
     ).replace(/\/+$/, ''),

@@ -9,7 +9,7 @@ import { simpleParser } from 'mailparser';
 import type { SendMailOptions } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { automatedReason } from '../src/channels/email/automation.js';
-import { replySubject, textToHtml } from '../src/channels/email/compose.js';
+import { replySubject, textToHtml, THREAD_TOKEN_PURPOSE } from '../src/channels/email/compose.js';
 import { closeEmailTransports, deliverEmail } from '../src/channels/email/outbound.js';
 import { MalformedEmailError, parseEmail, subjectCodeOf } from '../src/channels/email/parse.js';
 import { startSmtpListener, type SmtpListener } from '../src/channels/email/smtp-listener.js';
@@ -21,6 +21,7 @@ import { PermanentFailure } from '../src/jobs/errors.js';
 import { newId } from '../src/lib/ids.js';
 import { findEmailChannelByAddress } from '../src/modules/channels/channels.lookup.js';
 import { insertChannel } from '../src/modules/channels/channels.queries.js';
+import { hashInboundToken } from '../src/modules/channels/channels.tokens.js';
 import { openBlobStorage, type BlobStorage } from '../src/storage/index.js';
 import { client, newOrg, startTestApp, type Client, type TestApp } from './support/app.js';
 import { DIALECTS } from './support/databases.js';
@@ -197,6 +198,7 @@ describe.each(DIALECTS)('email channel (%s)', (dialect) => {
   async function addChannel(address: string, options: { enabled?: boolean; token?: string } = {}) {
     const now = Date.now();
     const settings: EmailSettings = { address, displayName: 'Acme Support' };
+    const inboundToken = options.token ?? randomBytes(16).toString('hex');
     await insertChannel(db, {
       id: newId('chn', now),
       org_id: orgId,
@@ -205,12 +207,12 @@ describe.each(DIALECTS)('email channel (%s)', (dialect) => {
       enabled: options.enabled === false ? 0 : 1,
       settings: JSON.stringify(settings),
       secrets: box.seal({}),
-      inbound_token: options.token ?? randomBytes(16).toString('hex'),
+      inbound_token: hashInboundToken(inboundToken),
       address: address.toLowerCase(),
       created_at: now,
       updated_at: now,
     });
-    return (await findEmailChannelByAddress(db, box, address))!;
+    return { ...(await findEmailChannelByAddress(db, box, address))!, inboundToken };
   }
 
   const messageRow = (externalId: string) =>
@@ -417,7 +419,7 @@ describe.each(DIALECTS)('email channel (%s)', (dialect) => {
       const raw = await rawEmail(mail());
       expectErrorBody(await post(raw, 'message/rfc822', 'no-such-token'), 404, 'NOT_FOUND');
       const disabled = await addChannel('disabled@acme.example', { enabled: false });
-      expectErrorBody(await post(raw, 'message/rfc822', disabled.inboundToken!), 403, 'FORBIDDEN');
+      expectErrorBody(await post(raw, 'message/rfc822', disabled.inboundToken), 403, 'FORBIDDEN');
     });
 
     it('answers 400 for a malformed message', async () => {
@@ -448,6 +450,7 @@ describe.each(DIALECTS)('email channel (%s)', (dialect) => {
         db,
         storage,
         bus: new MemoryBus(),
+        box,
         channel,
         ticket: { id: 'tkt_1', code: 'ACME-7', subject: 'Printer on fire' },
         customer: { id: 'cus_1', name: CUSTOMER.name, email: CUSTOMER.address },
@@ -487,7 +490,7 @@ describe.each(DIALECTS)('email channel (%s)', (dialect) => {
             ],
           },
         });
-        const expectedId = `<${messageId}@acme.example>`;
+        const expectedId = `<${messageId}.${box.mac(THREAD_TOKEN_PURPOSE, messageId)}@acme.example>`;
         expect(result).toEqual({ externalId: expectedId });
         expect(sink.messages).toHaveLength(1);
         const sent = await simpleParser(sink.messages[0]!);

@@ -112,7 +112,6 @@ describe.each(DIALECTS)('Telegram channel (%s)', (dialect) => {
       enabled: options.enabled !== false,
       settings,
       secrets: { botToken: token, webhookSecret: SECRET },
-      inboundToken: null,
     };
   }
 
@@ -334,6 +333,25 @@ describe.each(DIALECTS)('Telegram channel (%s)', (dialect) => {
       expect(texts).toEqual(['My order never arrived\nOrder #1234', 'Any news?']);
     });
 
+    it('names a new customer by full name and keeps their @username', async () => {
+      const chatId = 700_000 + Math.floor(Math.random() * 100_000);
+      // The chat carries only the first name here; the sender's user has the rest.
+      const update = {
+        update_id: 12,
+        message: message(chatId, {
+          text: 'Hello',
+          chat: { id: chatId, type: 'private', first_name: 'Grace' },
+          from: { id: chatId, is_bot: false, first_name: 'Grace', last_name: 'Hopper', username: 'grace' },
+        }),
+      };
+      expect((await deliver(update)).status).toBe(200);
+      const ticket = await ticketOf(update);
+      expect(ticket.customer).toMatchObject({ name: 'Grace Hopper' });
+      const customer = await api.get(`/v1/customers/${ticket.customer.id}`);
+      expect(customer.statusCode, customer.body).toBe(200);
+      expect(customer.json().customFields).toEqual({ telegramUsername: 'grace' });
+    });
+
     it('stores a redelivered update once', async () => {
       const update = { update_id: 20, message: message(chat, { text: 'Sent twice' }) };
       expect((await deliver(update)).status).toBe(200);
@@ -551,6 +569,7 @@ describe.each(DIALECTS)('Telegram channel (%s)', (dialect) => {
       db: t.database.db.kysely,
       storage: openBlobStorage(t.config),
       bus: new MemoryBus(),
+      box,
       channel,
       ticket: { id: 'tkt_1', code: 'ACME-1', subject: 'Help' },
       customer: { id: 'cus_1', name: 'Ada', email: null },

@@ -98,6 +98,7 @@ async function deliver(deps: DeliveryDeps, job: ClaimedJob): Promise<void> {
     db,
     storage: deps.storage,
     bus: deps.bus,
+    box: deps.box,
     ticket: { id: ticket.id, code: ticket.code, subject: ticket.subject },
     customer,
     message: {

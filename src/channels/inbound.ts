@@ -28,6 +28,8 @@ export interface InboundMessage {
   subject: string;
   text: string;
   html?: string | null;
+  /** JSON of what the text was made from (an email's whole text before folding, its headers). */
+  source?: string | null;
   /** The channel's id for the message: a second message with the same one is a duplicate. */
   externalId?: string | null;
   /** Files that came with the message; stored and attached. */
@@ -91,6 +93,7 @@ export async function receiveMessage(
         subject: input.subject,
         text: input.text,
         html: input.html ?? null,
+        source: input.source ?? null,
         externalId: input.externalId ?? null,
         attach: async (tx, caller, messageId) => {
           const attached = await recordReceivedFiles(tx, caller, stored, messageId);

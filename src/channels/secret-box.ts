@@ -1,9 +1,21 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 
 const GENERATED_KEY = 'channel_encryption_key';
+
+function macWith(key: Buffer, purpose: string, value: string, length: number): string {
+  const derived = createHmac('sha256', key).update(`talki:${purpose}`).digest();
+  return createHmac('sha256', derived).update(value).digest('hex').slice(0, length);
+}
 const VERSION = 'v1';
 
 interface Key {
@@ -72,6 +84,23 @@ export class SecretBox {
       cipher.getAuthTag().toString('base64url'),
       body.toString('base64url'),
     ].join('.');
+  }
+
+  /**
+   * A MAC of `value` for one purpose (a key derived per purpose, so one tag never works for
+   * another), as lower-case hex of `length` characters.
+   */
+  mac(purpose: string, value: string, length = 24): string {
+    return macWith(this.sealing.bytes, purpose, value, length);
+  }
+
+  /** Whether `tag` is this value's MAC under any key the box reads (so tags outlive a key change). */
+  verifyMac(purpose: string, value: string, tag: string): boolean {
+    const given = Buffer.from(tag.toLowerCase());
+    return [...this.readable.values()].some((key) => {
+      const expected = Buffer.from(macWith(key, purpose, value, tag.length));
+      return expected.length === given.length && timingSafeEqual(expected, given);
+    });
   }
 
   open<T>(sealed: string): T {

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { ChannelType, Database } from '../db/schema.js';
 import type { RealtimeBus } from '../realtime/bus.js';
+import type { SecretBox } from './secret-box.js';
 import type { BlobStorage } from '../storage/storage.js';
 
 /** An email channel: the address customers write to and replies come from. */
@@ -68,8 +69,6 @@ export interface Channel<T extends ChannelType = ChannelType> {
   enabled: boolean;
   settings: SettingsOf[T];
   secrets: SecretsOf[T];
-  /** Email channels: the token of POST /channels/email/inbound/:token. */
-  inboundToken: string | null;
 }
 
 /** A file that arrived with an inbound message (an email attachment, a Telegram photo). */
@@ -94,6 +93,8 @@ export interface DeliveryContext<T extends ChannelType = ChannelType> {
   storage: BlobStorage;
   /** Live events (the widget's delivery is a publish to the visitor's open widgets). */
   bus: RealtimeBus;
+  /** Channel keys: email Message-IDs carry a MAC made with them. */
+  box: SecretBox;
   channel: Channel<T>;
   ticket: {
     id: string;

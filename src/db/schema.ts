@@ -200,6 +200,8 @@ export interface MessagesTable {
   external_id: Generated<string | null>;
   /** Sanitised HTML body of an email. */
   html: Generated<string | null>;
+  /** Customer mail: JSON {text, authenticationResults}, the whole text before quotes were folded away. */
+  source: Generated<string | null>;
   created_at: number;
 }
 
@@ -374,7 +376,7 @@ export interface ChannelsTable {
   settings: Generated<string>;
   /** Encrypted JSON of the secret settings (see channels.secrets.ts); never sent to clients. */
   secrets: string | null;
-  /** The capability in an email channel's inbound URL. */
+  /** SHA-256 (hex) of the capability in an email channel's inbound URL; the token itself is not kept. */
   inbound_token: string | null;
   /** An email channel's address, lower-cased (unique across orgs: SMTP routes by it). */
   address: string | null;

@@ -1,10 +1,8 @@
+import { parseTalkiMessageId } from './compose.js';
 import type { ParsedEmail } from './parse.js';
 
 /** The header Talki puts on every mail it sends: seeing it come back in means a loop. */
 export const TALKI_MESSAGE_HEADER = 'X-Talki-Message-Id';
-
-/** Message-IDs Talki generates for its own mail: `<msg_01k…@support.acme.com>`. */
-const TALKI_MESSAGE_ID = /^<msg_[0-9a-z]{26}@[^<>\s]+>$/i;
 
 const BULK_PRECEDENCE = new Set(['bulk', 'junk', 'list', 'auto_reply']);
 const BOUNCE_SENDERS = new Set(['mailer-daemon', 'postmaster']);
@@ -42,7 +40,7 @@ export function automatedReason(email: ParsedEmail, envelopeFrom?: string | null
   }
   if (envelopeFrom === '') return 'bounce (null envelope sender)';
   if (has(email, TALKI_MESSAGE_HEADER.toLowerCase())) return `loop (${TALKI_MESSAGE_HEADER})`;
-  if (email.messageId !== null && TALKI_MESSAGE_ID.test(email.messageId)) {
+  if (email.messageId !== null && parseTalkiMessageId(email.messageId) !== null) {
     return 'loop (a Message-ID Talki generated)';
   }
   return null;

@@ -6,13 +6,25 @@ export function domainOf(address: string): string {
   return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 }
 
+/** What the MAC in a Message-ID is for (see SecretBox.mac). */
+export const THREAD_TOKEN_PURPOSE = 'email-thread';
+
 /**
- * The Message-ID of an agent message's mail: derived from the message id, so every retry of a
- * delivery sends the same one and a duplicate is recognisable (and recognised as Talki's own
- * mail if it ever comes back in).
+ * The Message-ID of an agent message's mail: `<msg_….token@domain>`, derived from the message
+ * id, so every retry of a delivery sends the same one and a duplicate is recognisable (and
+ * recognised as Talki's own mail if it ever comes back in). The token, a MAC of the message id,
+ * makes the id unguessable: a reply naming it may thread into the ticket whoever sends it.
  */
-export function outboundMessageId(messageId: string, channelAddress: string): string {
-  return `<${messageId}@${domainOf(channelAddress)}>`;
+export function outboundMessageId(messageId: string, channelAddress: string, token: string): string {
+  return `<${messageId}.${token}@${domainOf(channelAddress)}>`;
+}
+
+/** `<msg_….token@…>` (or the token-less ids of earlier Talki versions): the message id and token. */
+const TALKI_MESSAGE_ID = /^<(msg_[0-9a-z]{26})(?:\.([0-9a-f]{8,64}))?@[^<>\s]+>$/i;
+
+export function parseTalkiMessageId(id: string): { messageId: string; token: string | null } | null {
+  const match = TALKI_MESSAGE_ID.exec(id.trim());
+  return match?.[1] ? { messageId: match[1].toLowerCase(), token: match[2] ?? null } : null;
 }
 
 const REPLY_PREFIX = /^\s*re\s*:/i;

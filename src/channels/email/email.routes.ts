@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifySchema, FastifySchemaCompiler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifySchema, FastifySchemaCompiler } from 'fastify';
 import { Type } from 'typebox';
 import { AppError, errorResponses, forbidden, notFound } from '../../http/errors.js';
 import type { ModuleRoutes } from '../../http/module.js';
@@ -8,6 +8,7 @@ import { validatorCompiler } from '../../http/validation.js';
 import { findEmailChannelByToken } from '../../modules/channels/channels.lookup.js';
 import { ingestEmail } from './ingest.js';
 import { MalformedEmailError } from './parse.js';
+import { InboundMailThrottled, MailThrottle } from './throttle.js';
 
 const RAW_TYPES = ['message/rfc822', 'text/plain', 'application/octet-stream'];
 
@@ -46,11 +47,28 @@ const unsupported = (type: string | undefined) =>
     `Content-Type ${type ?? '(none)'} is not supported here; send the raw message as message/rfc822`,
   );
 
+/** The URL's token is the channel's only credential: request logs show the route, never the token. */
+export function redactInboundUrl(url: string): string {
+  return url.replace(/(\/email\/inbound\/)[^/?#]*(?:[?#].*)?$/, '$1[redacted]');
+}
+
+/** Fastify's request log fields, with the token cut out of the URL. */
+const logSerializers = {
+  req: (request: FastifyRequest) => ({
+    method: request.method,
+    url: redactInboundUrl(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  }),
+};
+
 /** POST /channels/email/inbound/:token: mail handed over by an MTA or a mail service's webhook. */
 export const emailInboundRoutes: ModuleRoutes = (deps) =>
   async function register(instance: FastifyInstance): Promise<void> {
     const app = instance.withTypeProvider<TypeBoxTypeProvider>();
     const maxBytes = deps.config.emailMaxBytes;
+    const throttle = new MailThrottle(deps.limiter, deps.config);
 
     // Raw bodies in this scope only; anything else (JSON included) is refused as a 415.
     app.removeAllContentTypeParsers();
@@ -65,6 +83,7 @@ export const emailInboundRoutes: ModuleRoutes = (deps) =>
       '/email/inbound/:token',
       {
         bodyLimit: maxBytes,
+        logSerializers,
         schema: {
           tags: ['Channels'],
           operationId: 'receiveInboundEmail',
@@ -75,6 +94,7 @@ export const emailInboundRoutes: ModuleRoutes = (deps) =>
             "the token in the path is the channel's inbound token and is the only credential. " +
             'The mail opens a ticket, or continues the one its In-Reply-To/References or `[CODE-n]` subject tag name; ' +
             'a Message-ID seen before is a duplicate and stores nothing. ' +
+            'HTML nested over 200 deep or with over 50,000 elements is refused (400); a sender or client over its mails-a-minute budget gets 429. ' +
             'Auto-replies, mailing lists, bounces and Talki’s own mail are ignored (202).',
           security: [],
           consumes: RAW_TYPES,
@@ -84,7 +104,7 @@ export const emailInboundRoutes: ModuleRoutes = (deps) =>
             200: Received('The mail continued a ticket, or was already received.', ['appended', 'duplicate']),
             201: Received('The mail opened a ticket.', ['created']),
             202: Ignored,
-            ...errorResponses(400, 403, 404, 413, 415),
+            ...errorResponses(400, 403, 404, 413, 415, 429),
           },
         },
         validatorCompiler: skipBodyValidation,
@@ -94,10 +114,21 @@ export const emailInboundRoutes: ModuleRoutes = (deps) =>
         const channel = await findEmailChannelByToken(deps.db, deps.box, request.params.token);
         if (!channel) throw notFound('No email channel has this inbound token');
         if (!channel.enabled) throw forbidden('This email channel is disabled');
-        const result = await ingestEmail(deps, channel, request.body).catch((error: unknown) => {
+        const throttled = (error: unknown) => {
+          if (!(error instanceof InboundMailThrottled)) throw error;
+          reply.header('Retry-After', error.retryAfterSeconds);
+          throw new AppError('TOO_MANY_REQUESTS', 429, `Too many mails: ${error.message}`, {
+            limit: error.limit,
+            retryAfter: error.retryAfterSeconds,
+          });
+        };
+        await throttle.client(request.ip).catch(throttled);
+        const result = await ingestEmail(deps, channel, request.body, {
+          throttle: (sender) => throttle.sender(sender),
+        }).catch((error: unknown) => {
           if (error instanceof MalformedEmailError)
             throw new AppError('INVALID_EMAIL', 400, `Malformed email: ${error.message}`);
-          throw error;
+          return throttled(error);
         });
         switch (result.outcome) {
           case 'created':

@@ -4,7 +4,13 @@ import { PermanentFailure } from '../../jobs/errors.js';
 import { BlobNotFoundError } from '../../storage/index.js';
 import type { ChannelAdapter, DeliveryContext } from '../types.js';
 import { TALKI_MESSAGE_HEADER } from './automation.js';
-import { MAX_REFERENCES, outboundMessageId, replySubject, textToHtml } from './compose.js';
+import {
+  MAX_REFERENCES,
+  outboundMessageId,
+  replySubject,
+  textToHtml,
+  THREAD_TOKEN_PURPOSE,
+} from './compose.js';
 
 /** One transport per SMTP URL: the server's SMTP_URL, and each channel's own. */
 const transports = new Map<string, Transporter>();
@@ -58,7 +64,7 @@ export const deliverEmail: ChannelAdapter<'email'> = async (context: DeliveryCon
   if (!url) throw new PermanentFailure("no outbound SMTP configured: set SMTP_URL or the channel's smtpUrl");
   if (!customer.email) throw new PermanentFailure('the customer has no email address');
   const address = channel.settings.address;
-  const messageId = outboundMessageId(message.id, address);
+  const messageId = outboundMessageId(message.id, address, context.box.mac(THREAD_TOKEN_PURPOSE, message.id));
   const references = thread.slice(-MAX_REFERENCES);
   const contents: Readable[] = [];
   try {

@@ -1,6 +1,13 @@
+import { htmlToText } from 'html-to-text';
 import { simpleParser, type AddressObject, type Attachment, type HeaderLines } from 'mailparser';
 import type { InboundFile } from '../types.js';
+import { assertHtmlWithinLimits } from './html-limits.js';
+import { MalformedEmailError } from './parse-errors.js';
+import { foldQuotedText } from './quotes.js';
 import { sanitizeEmailHtml } from './sanitize.js';
+
+export { MalformedEmailError } from './parse-errors.js';
+export { EmailTooComplexError } from './html-limits.js';
 
 /** Header name (lower case) → every value it has, unfolded, in order. */
 export type EmailHeaders = ReadonlyMap<string, string[]>;
@@ -23,21 +30,17 @@ export interface ParsedEmail {
   subject: string;
   /** The ticket code in the subject's `[ACME-42]`, upper-cased. */
   subjectCode: string | null;
-  /** The plain-text body, or text derived from the HTML when there is no text part. */
+  /** What the customer wrote this time: the body without trailing quoted history and signature. */
   text: string;
+  /** The whole plain-text body (or the text of the HTML when there is no text part). */
+  fullText: string;
+  /** `Authentication-Results` headers their receiving MTAs added (SPF, DKIM, DMARC verdicts). */
+  authenticationResults: string[];
   /** The HTML body, sanitised; null when there is none. */
   html: string | null;
   attachments: InboundFile[];
   /** The top-level headers, for the automation checks. */
   headers: EmailHeaders;
-}
-
-/** The bytes are not a message Talki can take (no headers, no sender, nothing at all). */
-export class MalformedEmailError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MalformedEmailError';
-  }
 }
 
 /** Long threads carry every ancestor in References; the nearest ones are enough to thread by. */
@@ -104,20 +107,33 @@ function files(attachments: Attachment[], text: string): InboundFile[] {
     }));
 }
 
+/** Readable text of sanitised HTML: links as `text [url]`, no images (only cid: ones are left). */
+function htmlText(html: string): string {
+  return htmlToText(html, {
+    selectors: [{ selector: 'img', format: 'skip' }],
+  }).trimEnd();
+}
+
 /** An RFC 822 message as Talki uses it; throws MalformedEmailError when it is not a usable one. */
 export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
   if (raw.toString('latin1').trim() === '') throw new MalformedEmailError('the message is empty');
-  // cid: links stay as they are instead of becoming data: URLs inlined into the HTML.
-  const mail = await simpleParser(raw, { keepCidLinks: true });
+  // cid: links stay as they are instead of becoming data: URLs inlined into the HTML. Its own
+  // html→text recurses over an unbounded tree: text is made below, after the limits are checked.
+  const mail = await simpleParser(raw, { keepCidLinks: true, skipHtmlToText: true });
   if (mail.headers.size === 0) throw new MalformedEmailError('the message has no header section');
   const headers = headerMap(mail.headerLines);
   const from = sender(mail.from);
-  const text = withoutNul(mail.text ?? '').trimEnd();
   // The types say `false` when there is no HTML part; mailparser 3.9 leaves it undefined.
-  const html = typeof mail.html === 'string' ? sanitizeEmailHtml(withoutNul(mail.html)) : null;
+  const rawHtml = typeof mail.html === 'string' ? withoutNul(mail.html) : null;
+  if (rawHtml !== null) assertHtmlWithinLimits(rawHtml);
+  const html = rawHtml === null ? null : sanitizeEmailHtml(rawHtml);
+  const plain = withoutNul(mail.text ?? '').trimEnd();
+  // From the sanitised HTML, so that tracking pixels and other removed content leave no URL behind.
+  const fullText = plain.trim() === '' && html !== null ? htmlText(html) : plain;
+  const text = foldQuotedText(fullText);
   const subject = withoutNul(mail.subject ?? '').trim();
-  const attachments = files(mail.attachments, text);
-  if (subject === '' && text.trim() === '' && html === null && attachments.length === 0) {
+  const attachments = files(mail.attachments, fullText);
+  if (subject === '' && fullText.trim() === '' && html === null && attachments.length === 0) {
     throw new MalformedEmailError('the message has neither a subject nor any content');
   }
   const messageId = messageIds(headers.get('message-id'))[0] ?? null;
@@ -131,6 +147,8 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
     subject,
     subjectCode: subjectCodeOf(subject),
     text,
+    fullText,
+    authenticationResults: headers.get('authentication-results') ?? [],
     html,
     attachments,
     headers,

@@ -4,14 +4,19 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 's
 import type { Config } from '../../config.js';
 import { AppError } from '../../http/errors.js';
 import type { ModuleDeps } from '../../http/module.js';
+import type { RateLimiter } from '../../http/rate-limit.js';
+import { createRateLimiter } from '../../http/rate-limit.factory.js';
 import { findEmailChannelByAddress } from '../../modules/channels/channels.lookup.js';
 import type { Channel } from '../types.js';
 import { ingestEmail } from './ingest.js';
-import { MalformedEmailError } from './parse.js';
+import { EmailTooComplexError, MalformedEmailError } from './parse.js';
+import { InboundMailThrottled, MailThrottle, type MailThrottleConfig } from './throttle.js';
 
 export interface SmtpListenerDeps extends Pick<ModuleDeps, 'db' | 'storage' | 'box'> {
-  config: Pick<Config, 'smtpHost' | 'smtpPort' | 'emailMaxBytes'>;
+  config: Pick<Config, 'smtpHost' | 'smtpPort' | 'emailMaxBytes' | 'redisUrl'> & MailThrottleConfig;
   log: FastifyBaseLogger;
+  /** Mail budgets per sender and client; one of its own (memory, or Redis when set) when not given. */
+  limiter?: RateLimiter;
 }
 
 export interface SmtpListener {
@@ -45,6 +50,8 @@ async function readMessage(stream: SMTPServerDataStream, limit: number): Promise
 export async function startSmtpListener(deps: SmtpListenerDeps): Promise<SmtpListener> {
   const { config, log } = deps;
   if (config.smtpPort === undefined) throw new Error('TALKI_SMTP_PORT is not set: no SMTP listener to start');
+  const ownLimiter = deps.limiter === undefined ? createRateLimiter(config) : undefined;
+  const throttle = new MailThrottle(deps.limiter ?? ownLimiter!, config);
 
   async function channelFor(address: string): Promise<Channel<'email'> | undefined> {
     const channel = await findEmailChannelByAddress(deps.db, deps.box, address);
@@ -72,8 +79,15 @@ export async function startSmtpListener(deps: SmtpListenerDeps): Promise<SmtpLis
     // Every recipient may have been disabled (or removed) since RCPT: let the sender try later.
     if (channels.size === 0) throw reply(451, '4.2.1 Mailbox unavailable right now, try again later');
     const envelopeFrom = session.envelope.mailFrom === false ? null : session.envelope.mailFrom.address;
+    let counted = false;
+    // One mail to several channels counts once against its sender.
+    const countSender = async (address: string) => {
+      if (counted) return;
+      counted = true;
+      await throttle.sender(address);
+    };
     for (const channel of channels.values()) {
-      const result = await ingestEmail(deps, channel, raw, { envelopeFrom });
+      const result = await ingestEmail(deps, channel, raw, { envelopeFrom, throttle: countSender });
       log.info(
         { session: session.id, channelId: channel.id, orgId: channel.orgId, bytes: raw.length, ...result },
         'inbound email',
@@ -84,6 +98,14 @@ export async function startSmtpListener(deps: SmtpListenerDeps): Promise<SmtpLis
 
   /** What the sending MTA is told: 5xx when resending cannot help, else 451 so that it retries. */
   function refusal(error: unknown, session: SMTPServerSession): Error {
+    if (error instanceof InboundMailThrottled) {
+      log.warn({ session: session.id, what: error.what, limit: error.limit }, 'inbound email throttled');
+      return reply(451, `4.7.1 Too many messages: ${error.message}; try again later`);
+    }
+    if (error instanceof EmailTooComplexError) {
+      log.warn({ session: session.id, reason: error.message }, 'inbound email refused: too complex');
+      return reply(554, `5.6.0 Message refused: ${error.message}`);
+    }
     if (error instanceof MalformedEmailError) {
       log.info({ session: session.id, reason: error.message }, 'inbound email refused: malformed');
       return reply(550, `5.6.0 Malformed message: ${error.message}`);
@@ -107,6 +129,12 @@ export async function startSmtpListener(deps: SmtpListenerDeps): Promise<SmtpLis
     disableReverseLookup: true,
     logger: false,
     closeTimeout: 10_000,
+    onMailFrom(_address, session, callback) {
+      throttle.client(session.remoteAddress).then(
+        () => callback(),
+        (error: unknown) => callback(refusal(error, session)),
+      );
+    },
     onRcptTo(address, session, callback) {
       recipientRefusal(address.address).then(
         (refused) => callback(refused),
@@ -139,6 +167,9 @@ export async function startSmtpListener(deps: SmtpListenerDeps): Promise<SmtpLis
   log.info({ port, host: config.smtpHost }, 'inbound SMTP listening');
   return {
     port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await ownLimiter?.close();
+    },
   };
 }

@@ -6,7 +6,13 @@ import type { BlobStorage } from '../../storage/storage.js';
 import { receiveMessage, type InboundResult } from '../inbound.js';
 import type { Channel, InboundFile } from '../types.js';
 import { TelegramApiError, TelegramFileTooLarge, type BotApi } from './bot-api.js';
-import type { TelegramChat, TelegramMessage, TelegramPhotoSize, TelegramUpdate } from './telegram.types.js';
+import type {
+  TelegramChat,
+  TelegramMessage,
+  TelegramPhotoSize,
+  TelegramUpdate,
+  TelegramUser,
+} from './telegram.types.js';
 
 export interface UpdateDeps {
   db: Kysely<Database>;
@@ -27,10 +33,24 @@ export function telegramExternalId(chatId: string | number, messageId: number): 
   return `tg:${chatId}:${messageId}`;
 }
 
-/** Who the chat is: a person's name, else their username, else the group's title. */
-export function chatName(chat: TelegramChat): string | null {
-  const person = [chat.first_name, chat.last_name].filter(Boolean).join(' ').trim();
-  return person || chat.username || chat.title || null;
+/** Who the chat is: a person's full name (first and last), else their username, else the group's title. */
+export function chatName(chat: TelegramChat, from?: TelegramUser): string | null {
+  // A private chat is the person: their user names them when the chat omits a part.
+  const person = chat.type === 'private' ? { ...from, ...withoutEmpty(chat) } : chat;
+  const name = [person.first_name, person.last_name]
+    .map((part) => part?.trim())
+    .filter(Boolean)
+    .join(' ');
+  return name || person.username || chat.title || null;
+}
+
+const withoutEmpty = <T extends object>(value: T): Partial<T> =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;
+
+/** Customer fields a new chat customer gets: their @username, which the name alone loses. */
+export function chatCustomFields(chat: TelegramChat, from?: TelegramUser): Record<string, string> {
+  const username = chat.type === 'private' ? (chat.username ?? from?.username) : undefined;
+  return username ? { telegramUsername: username } : {};
 }
 
 /** A new ticket's subject: the text's first line, at most 80 characters. */
@@ -136,7 +156,13 @@ export async function handleUpdate(deps: UpdateDeps, update: TelegramUpdate): Pr
     orgId: channel.orgId,
     channelType: 'telegram',
     channelId: channel.id,
-    customer: { contact: { externalId: String(message.chat.id), name: chatName(message.chat) } },
+    customer: {
+      contact: {
+        externalId: String(message.chat.id),
+        name: chatName(message.chat, message.from),
+        customFields: chatCustomFields(message.chat, message.from),
+      },
+    },
     threading: { mode: 'open-ticket' },
     subject: subjectOf(text),
     text: [text, ...notes].filter(Boolean).join('\n\n'),

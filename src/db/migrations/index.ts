@@ -9,6 +9,7 @@ import * as timeEntriesUploads from './0007_time_entries_uploads.js';
 import * as channels from './0008_channels.js';
 import * as identity from './0010_identity.js';
 import * as invitations from './0013_invitations.js';
+import * as inboundMail from './0011_inbound_mail.js';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008_channels': channels,
   '0010_identity': identity,
   '0013_invitations': invitations,
+  '0011_inbound_mail': inboundMail,
 };

@@ -3,6 +3,7 @@ import type { ChannelType, Database } from '../../db/schema.js';
 import type { SecretBox } from '../../channels/secret-box.js';
 import type { Channel, SettingsOf, WidgetSettings } from '../../channels/types.js';
 import * as q from './channels.queries.js';
+import { hashInboundToken } from './channels.tokens.js';
 
 /** What a widget looks like and allows until the admin changes it. */
 export const DEFAULT_WIDGET_SETTINGS: WidgetSettings = {
@@ -28,7 +29,6 @@ export function channelOf<T extends ChannelType = ChannelType>(
     enabled: row.enabled === 1,
     settings: row.type === 'widget' ? { ...DEFAULT_WIDGET_SETTINGS, ...settings } : settings,
     secrets: row.secrets ? box.open(row.secrets) : ({} as Channel<T>['secrets']),
-    inboundToken: row.inbound_token,
   };
 }
 
@@ -53,7 +53,7 @@ export async function findEmailChannelByAddress(db: Kysely<Database>, box: Secre
 
 /** The email channel whose inbound URL carries this token. */
 export async function findEmailChannelByToken(db: Kysely<Database>, box: SecretBox, token: string) {
-  return typed(box, await q.findByInboundToken(db, token), 'email');
+  return typed(box, await q.findByInboundToken(db, hashInboundToken(token)), 'email');
 }
 
 /** Enabled Telegram channels in polling mode, across orgs: what pollers serve. */
@@ -84,7 +84,6 @@ export async function widgetChannel(
     enabled: true,
     settings: { ...DEFAULT_WIDGET_SETTINGS },
     secrets: {},
-    inboundToken: null,
   };
 }
 

@@ -118,6 +118,23 @@ export const channelRoutes: ModuleRoutes = (deps) =>
     );
 
     app.post(
+      '/channels/:id/inbound-token',
+      {
+        config,
+        schema: {
+          tags,
+          operationId: 'rotateEmailInboundToken',
+          summary: 'New inbound URL for an email channel',
+          description:
+            'Generates a new inbound token and returns the channel with its `inboundToken` and `inboundUrl`, shown this once (only a hash is stored). The previous URL stops working at once. 404 for a channel that is not an email channel.',
+          params: ChannelParams,
+          response: { 200: Channel, ...errorResponses(401, 403, 404, 429) },
+        },
+      },
+      async (request) => service.rotateInboundToken(db, env(request), request.caller, request.params.id),
+    );
+
+    app.post(
       '/channels/widget/identity-secret',
       {
         config,

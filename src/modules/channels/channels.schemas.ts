@@ -147,12 +147,15 @@ export const Channel = Type.Object({
     ),
   ),
   inboundToken: Type.Optional(
-    Type.String({ description: 'Email: the token of inboundUrl (POST /channels/email/inbound/:token).' }),
+    Type.String({
+      description:
+        'Email: the token of inboundUrl (POST /channels/email/inbound/:token). Only its hash is stored: it is shown on create and on POST /v1/channels/:id/inbound-token, never again.',
+    }),
   ),
   inboundUrl: Type.Optional(
     Type.String({
       description:
-        'Email: POST raw RFC 822 mail here (an MTA pipe or a provider’s inbound hook). The URL is the credential: keep it private.',
+        'Email: POST raw RFC 822 mail here (an MTA pipe or a provider’s inbound hook). The URL is the credential: keep it private. Shown with inboundToken only.',
     }),
   ),
   mode: Type.Optional(StringEnum(['webhook', 'polling'])),

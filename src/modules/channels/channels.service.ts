@@ -18,6 +18,7 @@ import { isoTime, isPlausibleId, newId } from '../../lib/ids.js';
 import { recordEvent } from '../events/events.service.js';
 import { channelOf, DEFAULT_WIDGET_SETTINGS } from './channels.lookup.js';
 import * as q from './channels.queries.js';
+import { hashInboundToken, newInboundToken } from './channels.tokens.js';
 import type {
   ChannelView,
   CreateChannelBody,
@@ -57,7 +58,11 @@ function rejectForeignFields(type: ChannelType, body: Record<string, unknown>): 
   }
 }
 
-function view(channel: Channel, row: q.ChannelRow, env: ChannelEnv): ChannelView {
+/**
+ * A channel as the API shows it. An email channel's inbound token is stored only as a hash, so
+ * it (and the URL that carries it) is shown when it is made: `inboundToken` on create and rotate.
+ */
+function view(channel: Channel, row: q.ChannelRow, env: ChannelEnv, inboundToken?: string): ChannelView {
   const base = {
     id: channel.id,
     type: channel.type,
@@ -74,8 +79,9 @@ function view(channel: Channel, row: q.ChannelRow, env: ChannelEnv): ChannelView
       displayName: settings.displayName,
       smtpUrlSet: Boolean((channel.secrets as SecretsOf['email']).smtpUrl),
       smtp: smtpServerOf((channel.secrets as SecretsOf['email']).smtpUrl),
-      inboundToken: channel.inboundToken ?? '',
-      inboundUrl: `${env.publicUrl}/channels/email/inbound/${channel.inboundToken}`,
+      ...(inboundToken === undefined
+        ? {}
+        : { inboundToken, inboundUrl: `${env.publicUrl}/channels/email/inbound/${inboundToken}` }),
     };
   }
   if (channel.type === 'telegram') {
@@ -288,6 +294,7 @@ export async function createChannel(
   const now = Date.now();
   const id = newId('chn', now);
   let row: q.ChannelRow;
+  const inboundToken = body.type === 'email' ? newInboundToken() : undefined;
   if (body.type === 'email') {
     if (body.address === undefined) throw invalidField('address', 'is required for an email channel');
     const address = body.address.trim();
@@ -302,7 +309,7 @@ export async function createChannel(
       enabled: body.enabled === false ? 0 : 1,
       settings: JSON.stringify(settings),
       secrets: env.box.seal(secrets),
-      inbound_token: randomBytes(24).toString('base64url'),
+      inbound_token: hashInboundToken(inboundToken!),
       address: address.toLowerCase(),
       created_at: now,
       updated_at: now,
@@ -342,7 +349,7 @@ export async function createChannel(
   return withAddressConflicts(claim, () =>
     db.transaction().execute(async (trx) => {
       await q.insertChannel(trx, row);
-      const channel = view(channelOf(env.box, row), row, env);
+      const channel = view(channelOf(env.box, row), row, env, inboundToken);
       await recordEvent(trx, caller, caller.orgId, 'channel.created', id, { channel: eventView(channel) });
       return channel;
     }),
@@ -481,6 +488,37 @@ export async function deleteChannel(
   if (channel.type === 'telegram') {
     await teardownTelegramChannel(env.config, (channel.secrets as SecretsOf['telegram']).botToken);
   }
+}
+
+/**
+ * A new inbound token for an email channel, returned this once with its URL: the old URL stops
+ * working at once (the way out when it leaked, and to see the URL again).
+ */
+export async function rotateInboundToken(
+  db: Kysely<Database>,
+  env: ChannelEnv,
+  caller: Caller,
+  id: string,
+): Promise<ChannelView> {
+  const current = await rowOr404(db, caller.orgId, id);
+  if (current.type !== 'email') throw notFound(`Email channel ${id} not found`);
+  const inboundToken = newInboundToken();
+  const next: q.ChannelRow = {
+    ...current,
+    inbound_token: hashInboundToken(inboundToken),
+    updated_at: Math.max(Date.now(), current.updated_at + 1),
+  };
+  return db.transaction().execute(async (trx) => {
+    await q.updateChannel(trx, caller.orgId, current.id, {
+      inbound_token: next.inbound_token,
+      updated_at: next.updated_at,
+    });
+    const channel = view(channelOf(env.box, next), next, env, inboundToken);
+    await recordEvent(trx, caller, caller.orgId, 'channel.updated', current.id, {
+      channel: eventView(channel),
+    });
+    return channel;
+  });
 }
 
 /** A new identity secret for signed widget identities, returned this once. */

@@ -12,7 +12,7 @@ export type CustomerRef =
   /** The org's customer with this email (case-insensitive), created if new. */
   | { email: string; name?: string | null }
   /** The customer behind this chat on the message's channel (a Telegram chat id), created if new. */
-  | { contact: { externalId: string; name: string | null } }
+  | { contact: { externalId: string; name: string | null; customFields?: Record<string, string> } }
   /** A known customer (a returning widget visitor). */
   | { customerId: string }
   /** The org's customer with this verified userId (a signed widget identity), created if new. */
@@ -56,9 +56,14 @@ function newRow(
 }
 
 /** Inserts a new customer and returns the row as a read would. */
-async function insertNew(db: Kysely<Database>, row: ReturnType<typeof newRow>): Promise<q.CustomerRow> {
-  await q.insertCustomer(db, row);
-  return { ...row, phone: null, company: null, custom_fields: '{}', deleted_at: null };
+async function insertNew(
+  db: Kysely<Database>,
+  row: ReturnType<typeof newRow>,
+  customFields: Record<string, string> = {},
+): Promise<q.CustomerRow> {
+  const custom_fields = JSON.stringify(customFields);
+  await q.insertCustomer(db, { ...row, custom_fields });
+  return { ...row, phone: null, company: null, custom_fields, deleted_at: null };
 }
 
 async function byUserId(
@@ -87,14 +92,14 @@ async function byContact(
   db: Kysely<Database>,
   orgId: string,
   channelId: string | null,
-  contact: { externalId: string; name: string | null },
+  contact: { externalId: string; name: string | null; customFields?: Record<string, string> },
   at: number,
 ): Promise<q.CustomerRow> {
   if (channelId === null) throw new Error('a chat contact needs the channel it writes on');
   const known = await q.findContact(db, channelId, contact.externalId);
   const existing = known ? await q.lockCustomer(db, orgId, known.customer_id) : undefined;
   if (existing) return existing;
-  const customer = await insertNew(db, newRow(orgId, at, { name: contact.name }));
+  const customer = await insertNew(db, newRow(orgId, at, { name: contact.name }), contact.customFields);
   await q.saveContact(db, {
     channel_id: channelId,
     external_id: contact.externalId,

@@ -24,6 +24,8 @@ export interface NewMessage {
   externalId?: string | null;
   /** Sanitised HTML of an email body. */
   html?: string | null;
+  /** Customer mail: JSON of what its text was made from (see MessagesTable.source). */
+  source?: string | null;
   at: number;
 }
 
@@ -87,6 +89,7 @@ export async function recordMessage(db: Kysely<Database>, input: NewMessage): Pr
     internal: input.internal ? 1 : 0,
     data: input.change ? JSON.stringify(input.change) : null,
     html: input.html ?? null,
+    source: input.source ?? null,
     external_id: input.externalId ?? null,
     delivery_status: input.deliveryStatus ?? null,
     delivery_error: null,

@@ -17,7 +17,16 @@ import * as q from './tickets.queries.js';
 
 /** Which ticket a customer's channel message continues (see channels/inbound.ts). */
 export type Threading =
-  | { mode: 'email'; references: string[]; subjectCode: string | null }
+  | {
+      mode: 'email';
+      /** In-Reply-To and References: Message-IDs anyone who saw (or guessed) them can name. */
+      references: string[];
+      /** Talki message ids whose Message-ID token verified: only mail Talki sent carries them. */
+      trustedMessageIds: string[];
+      subjectCode: string | null;
+      /** False when the receiving MTA found the From forged (DMARC fail): it then threads by nothing but a trusted id. */
+      senderVerified: boolean;
+    }
   | { mode: 'open-ticket' }
   | { mode: 'ticket'; ticketId: string }
   | { mode: 'new' };
@@ -31,14 +40,16 @@ export interface CustomerMessage {
   subject: string;
   text: string;
   html: string | null;
+  /** JSON kept beside the text: what it was made from (an email's unfolded text, its headers). */
+  source?: string | null;
   externalId: string | null;
   /** Attaches the message's files inside the transaction, before its events are recorded. */
   attach?: (trx: Kysely<Database>, caller: Caller, messageId: string) => Promise<AttachmentView[]>;
 }
 
 const MERGE_HOPS = 10;
-/** Talki's own outbound Message-IDs carry the message id: <msg_…@domain>. */
-const OWN_MESSAGE_ID = /^<?(msg_[0-9a-z]{26})@/;
+/** Talki's own outbound Message-IDs carry the message id: <msg_….token@domain> (no token before). */
+const OWN_MESSAGE_ID = /^<?(msg_[0-9a-z]{26})[.@]/;
 const MAX_SUBJECT = 200;
 
 function subjectOf(text: string): string {
@@ -61,10 +72,20 @@ async function continuedTicket(trx: Kysely<Database>, input: CustomerMessage): P
     case 'open-ticket':
       return (await q.latestOpenOfCustomer(trx, orgId, customer.id, input.channel, input.channelId))?.id;
     case 'email': {
+      // A reply to mail Talki sent (its Message-ID's token verified) threads whoever sends it.
+      const trusted = await ticketOfReferences(trx, orgId, {
+        externalIds: [],
+        messageIds: threading.trustedMessageIds,
+      });
+      if (trusted) return trusted;
+      if (!threading.senderVerified) return undefined;
+      // Other ids are predictable (message ids are time-sorted) or copied from a thread: they
+      // only thread mail from the ticket's own customer, like the subject code below.
       const references = threading.references.map((ref) => ref.trim()).filter(Boolean);
       const messageIds = references.flatMap((ref) => OWN_MESSAGE_ID.exec(ref)?.[1] ?? []);
       const byReference = await ticketOfReferences(trx, orgId, { externalIds: references, messageIds });
-      if (byReference) return byReference;
+      if (byReference && (await q.lockTicket(trx, orgId, { id: byReference }))?.customer_id === customer.id)
+        return byReference;
       if (!threading.subjectCode) return undefined;
       // A code in the subject is guessable: it only threads mail from the ticket's own customer.
       const parsed = q.parseTicketRef(threading.subjectCode);
@@ -131,6 +152,7 @@ export async function receiveCustomerMessage(
     role: 'customer',
     text: input.text,
     html: input.html,
+    source: input.source ?? null,
     externalId: input.externalId,
     authorName: customer.name,
     at: now,
