@@ -69,8 +69,8 @@ async function run(argv: string[]): Promise<number> {
     strict: true,
   });
   const [first, second, ...rest] = positionals;
-  if (first === 'help') return printHelp(positionals.slice(1));
   if (values.help) return printHelp(positionals);
+  if (first === 'help') return printHelp(positionals.slice(1));
   if (!first) {
     process.stdout.write(USAGE);
     return 2;
