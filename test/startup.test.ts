@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -106,7 +108,53 @@ describe.each(DIALECTS)('a start-up that fails on %s', (dialect) => {
   });
 });
 
+const MAIN = path.resolve(import.meta.dirname, '../dist/main.js');
+
+/**
+ * The CLI as a user without privileges over `dir`: root ignores file modes, so as root it
+ * runs as nobody (setpriv, util-linux); otherwise as the current user.
+ */
+async function runUnprivileged(args: string[], env: Record<string, string>) {
+  const command = [process.execPath, MAIN, ...args];
+  const [file, ...rest] =
+    process.getuid?.() === 0
+      ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...command]
+      : command;
+  const child = spawn(file!, rest, {
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, stderr };
+}
+
 describe('a database that cannot be used', () => {
+  it('names the path and TALKI_DATA_DIR when the data directory is not writable', async () => {
+    const database = await createTestDatabase('sqlite');
+    try {
+      const root = database.env.TALKI_DATA_DIR;
+      const locked = path.join(root, 'locked');
+      fs.mkdirSync(locked);
+      fs.chmodSync(root, 0o755);
+      fs.chmodSync(locked, 0o555);
+      const inside = await runUnprivileged(['migrate'], { TALKI_DATA_DIR: locked });
+      expect(inside.code).toBe(1);
+      expect(inside.stderr).toBe(
+        `talki: cannot use the SQLite database ${path.join(locked, 'talki.db')}: unable to open the database file (SQLITE_CANTOPEN) — check TALKI_DATA_DIR\n`,
+      );
+      const below = path.join(locked, 'data');
+      const made = await runUnprivileged(['serve'], { TALKI_DATA_DIR: below, PORT: '0' });
+      expect(made.code).toBe(1);
+      expect(made.stderr).toBe(
+        `talki: cannot use the data directory ${below}: permission denied (EACCES) — check TALKI_DATA_DIR\n`,
+      );
+    } finally {
+      await database.drop();
+    }
+  });
+
   it('names the data directory and TALKI_DATA_DIR when it is not a directory', async () => {
     const database = await createTestDatabase('sqlite');
     try {
