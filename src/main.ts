@@ -9,9 +9,11 @@ import {
   type CommandResult,
 } from './cli/commands.js';
 import { withContext } from './cli/context.js';
+import { telegramStandIn } from './cli/dev.js';
 import { serve } from './cli/serve.js';
+import { StartupError } from './cli/startup.js';
 import { worker } from './cli/worker.js';
-import { USAGE, UsageError } from './cli/usage.js';
+import { COMMAND_USAGE, USAGE, UsageError, groupUsage } from './cli/usage.js';
 import { ConfigError } from './config.js';
 import { AppError } from './http/errors.js';
 
@@ -27,6 +29,8 @@ const OPTIONS = {
   'admin-email': { type: 'string' },
   'admin-password': { type: 'string' },
   'admin-name': { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -65,9 +69,11 @@ async function run(argv: string[]): Promise<number> {
     strict: true,
   });
   const [first, second, ...rest] = positionals;
-  if (values.help || !first || first === 'help') {
+  if (values.help) return printHelp(positionals);
+  if (first === 'help') return printHelp(positionals.slice(1));
+  if (!first) {
     process.stdout.write(USAGE);
-    return first || values.help ? 0 : 2;
+    return 2;
   }
   switch (first) {
     case 'serve':
@@ -83,6 +89,11 @@ async function run(argv: string[]): Promise<number> {
     case 'openapi':
       await printOpenApi();
       return 0;
+    case 'dev':
+      if (second !== 'telegram-stand-in')
+        throw new UsageError(`unknown command "dev ${second ?? ''}"`.trim());
+      await telegramStandIn(values);
+      return 0;
     default:
       break;
   }
@@ -93,12 +104,24 @@ async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** `talki help org create` and `talki org create --help`: that command's usage, else the list. */
+function printHelp(words: string[]): number {
+  const [first, second] = words;
+  const text =
+    (first && second && COMMAND_USAGE[`${first} ${second}`]) ||
+    (first && COMMAND_USAGE[first]) ||
+    (first && groupUsage(first)) ||
+    USAGE;
+  process.stdout.write(text);
+  return 0;
+}
+
 function fail(error: unknown): number {
   if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`talki: ${(error as Error).message}\nRun "talki help" for usage.\n`);
     return 2;
   }
-  if (error instanceof AppError || error instanceof ConfigError) {
+  if (error instanceof AppError || error instanceof ConfigError || error instanceof StartupError) {
     process.stderr.write(`talki: ${error.message}\n`);
     return 1;
   }
@@ -106,12 +129,23 @@ function fail(error: unknown): number {
   return 1;
 }
 
+// A reader that stops early (`talki openapi | head -1`) is not an error of ours.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+const LONG_RUNNING = ['serve', 'worker', 'dev'];
+
 run(process.argv.slice(2)).then(
   (code) => {
-    // serve and worker keep running; every other command ends here.
-    if (!['serve', 'worker'].includes(process.argv[2] ?? '')) process.exitCode = code;
+    // serve, worker and the dev stand-in keep running; every other command ends here.
+    if (!LONG_RUNNING.includes(process.argv[2] ?? '')) process.exitCode = code;
   },
   (error: unknown) => {
-    process.exitCode = fail(error);
+    const code = fail(error);
+    process.exitCode = code;
+    // A failed start has closed what it opened; should a handle still linger, exit regardless.
+    setTimeout(() => process.exit(code), 500).unref();
   },
 );
