@@ -45,7 +45,7 @@ export const CustomFields = Type.Record(
     additionalProperties: false,
     description:
       'Your own fields (up to 50; keys of letters, digits, _ . -). On PATCH, keys are merged and a null value removes a key.',
-    examples: [{ plan: 'pro', seats: 12 }],
+    examples: [{ orderId: 'A-10482', plan: 'pro', seats: 12 }],
   },
 );
 
@@ -69,7 +69,10 @@ const ticketProperties = {
     examples: ['agent_01hsxq…'],
   }),
   tags: Type.Array(Type.String(), { examples: [['billing', 'urgent']] }),
-  customFields: Type.Record(Type.String(), Type.Unknown()),
+  customFields: Type.Record(Type.String(), Type.Unknown(), {
+    description: 'Your own fields on this ticket.',
+    examples: [{ orderId: 'A-10482', plan: 'pro', seats: 12, refundRequested: true }],
+  }),
   mergedInto: Nullable(Type.String(), { description: 'Set when this ticket was merged into another.' }),
   timeSpentMinutes: Type.Integer({ description: 'Sum of the ticket’s time entries.' }),
 };
