@@ -10,6 +10,8 @@ import { telegramWebhookRoutes } from './channels/telegram/webhook.routes.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { apiKeyAuth } from './http/auth.js';
+import { capConnectionsPerIp, timeoutOptions } from './http/connections.js';
+import { logSerializers } from './http/log-redaction.js';
 import { ErrorResponse, frameworkErrors, registerErrorHandling } from './http/errors.js';
 import { registerJsonBody } from './http/json-body.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -94,8 +96,8 @@ export interface AppDeps {
   storage?: BlobStorage;
   /** Channel secrets' keys; opened from the config and database when not given. */
   box?: SecretBox;
-  /** pino options or false; tests pass false to keep output quiet. */
-  logger?: boolean | { level: string };
+  /** pino options or false; tests pass false to keep output quiet, or a stream to read the log. */
+  logger?: false | { level: string; stream?: { write(line: string): void } };
 }
 
 /** Trust the `hops` nearest proxies' X-Forwarded-For entries (proxy-addr counts hops from the socket). */
@@ -106,7 +108,13 @@ function trustProxy(hops: number) {
 /** The whole HTTP app as a plugin tree. It never listens: `serve` and tests decide that. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? { level: deps.config.logLevel },
+    logger:
+      deps.logger === false
+        ? false
+        : {
+            ...(typeof deps.logger === 'object' ? deps.logger : { level: deps.config.logLevel }),
+            serializers: logSerializers,
+          },
     bodyLimit: deps.config.bodyLimitBytes,
     // Behind N proxies, the client is the Nth address from the right of X-Forwarded-For.
     trustProxy: trustProxy(deps.config.trustProxyHops),
@@ -114,7 +122,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     frameworkErrors,
     // Unknown query parameters are reported, not dropped (see validation.ts).
     ajv: { customOptions: { removeAdditional: false } },
+    ...timeoutOptions(deps.config),
   });
+  capConnectionsPerIp(app.server, deps.config.maxConnectionsPerIp);
   app.setValidatorCompiler(validatorCompiler);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);

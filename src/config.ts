@@ -84,6 +84,20 @@ export interface Config {
    * database (set it in production, so a copy of the database alone does not reveal the secrets).
    */
   readonly encryptionKey: string | undefined;
+  /**
+   * Longest time a client may take to send one whole request, headers and body; slower ones get
+   * 408 and are disconnected (a body dribbled a byte at a time must not hold a socket forever).
+   * Env `TALKI_REQUEST_TIMEOUT_MS`, default 120000 (2 min: a 25 MiB upload at ~2 Mbit/s).
+   */
+  readonly requestTimeoutMs: number;
+  /** Longest time a client may take to send a request's headers. Env `TALKI_HEADERS_TIMEOUT_MS`, default 15000. */
+  readonly headersTimeoutMs: number;
+  /**
+   * Open connections one client address may hold at once; further ones get 429 and are closed;
+   * 0 = unlimited. Env `TALKI_MAX_CONNECTIONS_PER_IP`, default 256, or 0 when
+   * TALKI_TRUST_PROXY_HOPS is set (every connection then comes from the proxy, which should cap them).
+   */
+  readonly maxConnectionsPerIp: number;
 }
 
 export class ConfigError extends Error {}
@@ -178,5 +192,24 @@ export function loadConfig(env: Env = process.env): Config {
     ).replace(/\/+$/, ''),
     publicUrl: optionalUrl(env, 'TALKI_PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),
     encryptionKey: optionalSecret(env, 'TALKI_ENCRYPTION_KEY', 32),
+    ...requestLimits(env),
   });
+}
+
+function requestLimits(env: Env) {
+  const requestTimeoutMs = integer(env, 'TALKI_REQUEST_TIMEOUT_MS', 120_000, 100, 3_600_000);
+  const headersTimeoutMs = integer(env, 'TALKI_HEADERS_TIMEOUT_MS', 15_000, 100, 3_600_000);
+  // Node refuses a headers timeout longer than the whole request's.
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError('TALKI_HEADERS_TIMEOUT_MS must not exceed TALKI_REQUEST_TIMEOUT_MS');
+  }
+  const behindProxy = integer(env, 'TALKI_TRUST_PROXY_HOPS', 0, 0, 10) > 0;
+  const maxConnectionsPerIp = integer(
+    env,
+    'TALKI_MAX_CONNECTIONS_PER_IP',
+    behindProxy ? 0 : 256,
+    0,
+    1_000_000,
+  );
+  return { requestTimeoutMs, headersTimeoutMs, maxConnectionsPerIp };
 }

@@ -35,6 +35,7 @@ describe.each(DIALECTS)('interactive API docs in Chromium (%s)', (dialect) => {
     });
     const page = await browser.newPage();
     await page.goto(`${server.url}/docs`);
+    expect(await page.title()).toBe('Talki REST API');
     await page.getByRole('button', { name: 'Authorize' }).first().click();
     await page.locator('.auth-container input').first().fill(apiKey);
     await page.locator('.auth-btn-wrapper button.authorize').click();
@@ -55,5 +56,26 @@ describe.each(DIALECTS)('interactive API docs in Chromium (%s)', (dialect) => {
         operation.locator('.live-responses-table tbody .response-col_status').first().textContent(),
       )
       .toContain('200');
+    // The pasted key lived in the page only: not in storage, gone after a reload.
+    expect(await page.evaluate('JSON.stringify(localStorage)')).not.toContain(apiKey);
+    await page.reload();
+    await page.getByRole('button', { name: 'Authorize' }).first().click();
+    await expect.poll(async () => page.locator('.auth-container input').count()).toBeGreaterThan(0);
+    expect(await page.locator('.auth-container input').first().inputValue()).toBe('');
+  });
+
+  it('refuses to be framed by another page', async () => {
+    const page = await browser.newPage();
+    await page.goto('about:blank');
+    await page.setContent(`<iframe id="docs" src="${server.url}/docs/"></iframe>`);
+    const frame = await (await page.$('#docs'))!.contentFrame();
+    await frame!.waitForLoadState('load');
+    // A blocked frame shows the browser's error page instead of the docs.
+    const rendered = await frame!
+      .locator('#swagger-ui')
+      .count()
+      .catch(() => 0);
+    expect(rendered).toBe(0);
+    expect(frame!.url()).not.toContain('/docs');
   });
 });

@@ -104,4 +104,84 @@ describe.each(DIALECTS)('OpenAPI and docs (%s)', (dialect) => {
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     expect(res.body).toMatch(/<html/i);
   });
+
+  describe('error examples', () => {
+    type Media = { examples?: Record<string, { value: { error: { code: string; details: unknown } } }> };
+    const examplesOf = (path: string, method: string, status: string) => {
+      const response = doc.paths[path]![method]!.responses![status] as {
+        content: Record<string, Media>;
+      };
+      return Object.values(response.content['application/json']!.examples ?? {}).map((e) => e.value.error);
+    };
+
+    it('each status shows its own code, not NOT_FOUND for all', () => {
+      expect(examplesOf('/v1/tickets/{id}', 'get', '401').map((e) => e.code)).toEqual(['UNAUTHORIZED']);
+      expect(examplesOf('/v1/tickets/{id}', 'get', '404').map((e) => e.code)).toEqual(['NOT_FOUND']);
+      expect(examplesOf('/v1/tickets', 'post', '403').map((e) => e.code)).toEqual(['FORBIDDEN']);
+      expect(examplesOf('/v1/tickets', 'get', '429').map((e) => e.code)).toEqual(['TOO_MANY_REQUESTS']);
+    });
+
+    it('the 400 example carries real field details', () => {
+      const [validation] = examplesOf('/v1/tickets', 'post', '400');
+      expect(validation!.code).toBe('BAD_REQUEST');
+      expect(validation!.details).toEqual({
+        fields: expect.arrayContaining([{ field: 'subject', message: 'is required' }]),
+      });
+    });
+
+    it('every error response of every operation has examples', () => {
+      for (const [path, operations] of Object.entries(doc.paths)) {
+        for (const [method, operation] of Object.entries(operations)) {
+          for (const status of Object.keys(operation.responses ?? {}).filter((s) => Number(s) >= 400)) {
+            const codes = examplesOf(path, method, status).map((e) => e.code);
+            expect(codes.length, `${method} ${path} ${status}`).toBeGreaterThan(0);
+            if (status !== '404') expect(codes, `${method} ${path} ${status}`).not.toContain('NOT_FOUND');
+          }
+        }
+      }
+    });
+
+    it('customFields examples look like real data', () => {
+      const schemas = (doc.components as { schemas: Record<string, { properties: Record<string, unknown> }> })
+        .schemas;
+      const ticketFields = schemas.Ticket!.properties.customFields as { examples?: unknown[] };
+      expect(ticketFields.examples?.[0]).toMatchObject({ orderId: expect.any(String), plan: 'pro' });
+    });
+  });
+
+  describe('the docs page', () => {
+    const get = (url: string) => t.app.inject({ method: 'GET', url });
+
+    it('is titled Talki with a Talki icon, not Swagger UI', async () => {
+      const page = await get('/docs/');
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toMatch(/<title>Talki REST API<\/title>/);
+      expect(page.body).not.toMatch(/Swagger UI/);
+      expect(page.body).toContain('talki.svg');
+      const icon = await get('/docs/static/theme/talki.svg');
+      expect(icon.statusCode).toBe(200);
+      expect(icon.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    });
+
+    it('shows the Talki logo and does not keep a pasted key', async () => {
+      const init = await get('/docs/static/swagger-initializer.js');
+      expect(init.body).toContain('"persistAuthorization":false');
+      // The top bar's logo is ours, inlined as an SVG data URL.
+      const svg = /data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)/.exec(init.body);
+      expect(svg, 'no inline SVG logo').not.toBeNull();
+      expect(Buffer.from(svg![1]!, 'base64').toString()).toContain('Talki');
+    });
+
+    it.each(['/docs/', '/docs/static/swagger-initializer.js', '/openapi.json'])(
+      '%s may not be framed or sniffed and sends no Referer',
+      async (url) => {
+        const res = await get(url);
+        expect(res.statusCode).toBe(200);
+        expect(res.headers['x-frame-options']).toBe('DENY');
+        expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+        expect(res.headers['x-content-type-options']).toBe('nosniff');
+        expect(res.headers['referrer-policy']).toBe('no-referrer');
+      },
+    );
+  });
 });

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { trackAllowedMethods } from './allowed-methods.js';
 
 /** Stable machine-readable error codes; clients branch on these, so never rename one. */
 export type ErrorCode =
@@ -10,7 +11,9 @@ export type ErrorCode =
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
   | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
   | 'CONFLICT'
+  | 'REQUEST_TIMEOUT'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'TOO_MANY_REQUESTS'
@@ -66,6 +69,8 @@ const STATUS_CODES: Record<number, ErrorCode> = {
   401: 'UNAUTHORIZED',
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  408: 'REQUEST_TIMEOUT',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
@@ -92,41 +97,69 @@ const PART_NAMES: Record<string, string> = {
   headers: 'header',
 };
 
-/** Turns ajv's issues into `{field, message}` pairs that name the offending field plainly. */
+/** Most fields one error lists: a huge body of bad items must not make a huge error. */
+const MAX_REPORTED_FIELDS = 50;
+
+/**
+ * Turns ajv's issues into `{field, message}` pairs that name the offending fields plainly, one
+ * per field (a union reports each branch; its first reason is the one that reads best).
+ */
 export function describeValidation(issues: AjvIssue[]): FieldError[] {
-  return issues.map((issue) => {
-    const segments = issue.instancePath.split('/').filter(Boolean);
-    let message = issue.message ?? 'is invalid';
-    switch (issue.keyword) {
-      case 'required':
-        segments.push(String(issue.params.missingProperty));
-        message = 'is required';
-        break;
-      case 'additionalProperties':
-        segments.push(String(issue.params.additionalProperty));
-        message = 'is not a recognised field';
-        break;
-      case 'enum':
-        message = `must be one of: ${(issue.params.allowedValues as unknown[]).join(', ')}`;
-        break;
-      case 'type':
-        message =
-          segments.length === 0 && issue.params.type === 'object'
-            ? 'must be a JSON object'
-            : `must be ${String(issue.params.type).replace(',', ' or ')}`;
-        break;
-      case 'pattern':
-        // NonBlank's pattern: say what it means instead of quoting a regular expression.
-        if (issue.params.pattern === '\\S') message = 'must not be blank';
-        break;
-      case 'minProperties':
-        message = 'must contain at least one field to change';
-        break;
-      default:
-        break;
-    }
-    return { field: segments.join('.') || '(root)', message };
-  });
+  const byField = new Map<string, FieldError>();
+  for (const described of issues.map(describeIssue)) {
+    if (!byField.has(described.field)) byField.set(described.field, described);
+    if (byField.size === MAX_REPORTED_FIELDS) break;
+  }
+  return [...byField.values()];
+}
+
+function describeIssue(issue: AjvIssue): FieldError {
+  const segments = issue.instancePath.split('/').filter(Boolean);
+  let message = issue.message ?? 'is invalid';
+  switch (issue.keyword) {
+    case 'required':
+      segments.push(String(issue.params.missingProperty));
+      message = 'is required';
+      break;
+    case 'additionalProperties':
+      segments.push(String(issue.params.additionalProperty));
+      message = 'is not a recognised field';
+      break;
+    case 'enum':
+      message = `must be one of: ${(issue.params.allowedValues as unknown[]).join(', ')}`;
+      break;
+    case 'type':
+      message =
+        segments.length === 0 && issue.params.type === 'object'
+          ? 'must be a JSON object'
+          : `must be ${String(issue.params.type).replace(',', ' or ')}`;
+      break;
+    case 'pattern':
+      // Say what a pattern means instead of quoting a regular expression.
+      if (issue.params.pattern === '\\S') message = 'must not be blank';
+      else if (CURSOR_FIELDS.has(segments.at(-1) ?? ''))
+        message = "is not a cursor: pass the previous page's meta.nextCursor";
+      break;
+    case 'minProperties':
+      message = 'must contain at least one field to change';
+      break;
+    default:
+      break;
+  }
+  return { field: segments.join('.') || '(root)', message };
+}
+
+/** Query parameters that carry a list position (pagination.ts gives them one shape). */
+const CURSOR_FIELDS = new Set(['startingAfter', 'endingBefore']);
+
+/** "Invalid body subject: is required", or every field when several are wrong. */
+function validationMessage(part: string, fields: FieldError[]): string {
+  const [first] = fields;
+  if (!first) return 'Invalid request';
+  if (fields.length === 1) return `Invalid ${part} ${first.field}: ${first.message}`;
+  const listed = fields.slice(0, 5).map((f) => `${f.field} ${f.message}`);
+  const more = fields.length > 5 ? `; and ${fields.length - 5} more (see details.fields)` : '';
+  return `Invalid ${part === 'body' ? 'body' : `${part}s`}: ${listed.join('; ')}${more}`;
 }
 
 /**
@@ -148,13 +181,24 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
+  const allowedMethods = trackAllowedMethods(app);
   app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = allowedMethods(path);
+    if (allowed.length > 0) {
+      return reply
+        .code(405)
+        .header('Allow', allowed.join(', '))
+        .send({
+          error: {
+            code: 'METHOD_NOT_ALLOWED',
+            message: `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}`,
+            details: { allowed },
+          },
+        });
+    }
     return reply.code(404).send({
-      error: {
-        code: 'NOT_FOUND',
-        message: `Route ${request.method} ${request.url.split('?')[0]} not found`,
-        details: null,
-      },
+      error: { code: 'NOT_FOUND', message: `Route ${request.method} ${path} not found`, details: null },
     });
   });
 
@@ -167,8 +211,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error.validation) {
       const fields = describeValidation(error.validation);
       const part = PART_NAMES[error.validationContext ?? 'body'] ?? 'field';
-      const first = fields[0];
-      const message = first ? `Invalid ${part} ${first.field}: ${first.message}` : 'Invalid request';
+      const message = validationMessage(part, fields);
       return reply.code(400).send({ error: { code: 'BAD_REQUEST', message, details: { fields } } });
     }
     const status = error.statusCode ?? 500;

@@ -27,7 +27,9 @@ function nulPath(value: unknown, path: string[]): string | undefined {
 
 /**
  * JSON bodies. Talki's published examples annotate fields with `// comments`, and people paste
- * them verbatim, so a body that is JSON once comments are removed is accepted too.
+ * them verbatim, so a body that is JSON once comments are removed is accepted too. Trailing
+ * commas are not: they are no JSON dialect the examples use, and accepting them would make
+ * Talki the only place such a body works.
  */
 export function registerJsonBody(app: FastifyInstance): void {
   // Only JSON is accepted (Fastify also parses text/plain by default): anything else is a 415.
@@ -40,21 +42,37 @@ export function registerJsonBody(app: FastifyInstance): void {
       return;
     }
     try {
-      done(null, parse(text));
+      done(null, parseJsonBody(text));
     } catch (error) {
-      if (error instanceof AppError) {
-        done(error, undefined);
-        return;
-      }
-      try {
-        done(null, parse(stripJsonComments(text, { trailingCommas: true })));
-      } catch (retryError) {
-        if (retryError instanceof AppError) {
-          done(retryError, undefined);
-          return;
-        }
-        done(badRequest(`Malformed JSON body: ${(error as Error).message}`), undefined);
-      }
+      done(error as Error, undefined);
     }
   });
+}
+
+function parseJsonBody(text: string): unknown {
+  let strictError: Error;
+  try {
+    return parse(text);
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    strictError = error as Error;
+  }
+  try {
+    return parse(stripJsonComments(text));
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+  }
+  if (canParse(stripJsonComments(text, { trailingCommas: true }))) {
+    throw badRequest('Malformed JSON body: remove the trailing comma before a closing } or ]');
+  }
+  throw badRequest(`Malformed JSON body: ${strictError.message}`);
+}
+
+function canParse(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

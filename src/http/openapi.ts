@@ -1,7 +1,8 @@
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
+import { registerDocsPage } from './docs-page.js';
+import { withErrorExamples } from './error-examples.js';
 
 /**
  * The OpenAPI 3.1 document is generated from the route schemas, so it can't drift from what
@@ -46,14 +47,13 @@ export async function registerOpenApi(
       },
       security: [{ bearerAuth: [] }],
     },
+    // Each error status gets its own examples, not the shared component's one.
+    transformObject: (doc) =>
+      'openapiObject' in doc ? withErrorExamples(doc.openapiObject) : doc.swaggerObject,
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) =>
         typeof json.$id === 'string' ? json.$id : `def-${i}`,
     },
   });
-  await app.register(swaggerUi, {
-    routePrefix: '/docs',
-    uiConfig: { persistAuthorization: true, displayRequestDuration: true },
-  });
-  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  await registerDocsPage(app);
 }

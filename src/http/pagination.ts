@@ -12,18 +12,46 @@ export const PageParams = {
   ),
 };
 
+/**
+ * The one shape of a list position: an id as Talki hands them out (`tkt_01h…`). Anything else is
+ * a 400 on every list, rather than a silent empty page from comparing ids with junk.
+ */
+export const CURSOR_PATTERN = '^[a-z]{2,6}_[0-9a-z]{1,40}$';
+
+/** A `startingAfter`-style query parameter; `pattern` widens it where a list takes more (codes). */
+export function cursorParam(description: string, pattern: string = CURSOR_PATTERN) {
+  return Type.Optional(Type.String({ minLength: 1, maxLength: 100, pattern, description }));
+}
+
 export const CursorParams = {
   limit: Type.Optional(
     Type.Integer({ minimum: 1, maximum: 100, description: 'Cursor paging: results per page, 1–100.' }),
   ),
-  startingAfter: Type.Optional(
-    Type.String({
-      minLength: 1,
-      maxLength: 100,
-      description: 'Cursor paging: the id of the last item of the previous page (meta.nextCursor).',
-    }),
+  startingAfter: cursorParam(
+    'Cursor paging: the id of the last item of the previous page (meta.nextCursor).',
   ),
 };
+
+const CURSOR_NAMES = ['startingAfter', 'endingBefore'];
+
+interface QuerySchema {
+  properties?: Record<string, Record<string, unknown>>;
+}
+
+/**
+ * A route's query schema with every cursor parameter given the shared shape, so a list that
+ * declares its own `startingAfter` (events, a thread, the widget's conversations) still checks
+ * it the same way as the rest.
+ */
+export function withCursorShape<S>(querystring: S): S {
+  const properties = (querystring as QuerySchema).properties;
+  if (!properties) return querystring;
+  const loose = CURSOR_NAMES.filter((name) => properties[name] && properties[name].pattern === undefined);
+  if (loose.length === 0) return querystring;
+  const shaped = { ...properties };
+  for (const name of loose) shaped[name] = { ...properties[name], pattern: CURSOR_PATTERN };
+  return { ...querystring, properties: shaped };
+}
 
 export const DEFAULT_PER_PAGE = 25;
 

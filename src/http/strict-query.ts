@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { invalidField, notFound } from './errors.js';
+import { withCursorShape } from './pagination.js';
 
 const NoQuery = Type.Object({}, { additionalProperties: false });
 
@@ -13,12 +14,19 @@ export function registerStrictQueries(app: FastifyInstance, prefix: string): voi
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith(prefix) && !route.schema?.querystring) {
       route.schema = { ...route.schema, querystring: NoQuery };
+    } else if (route.schema?.querystring) {
+      route.schema = { ...route.schema, querystring: withCursorShape(route.schema.querystring) };
     }
   });
   app.addHook('preValidation', async (request) => {
-    const params = (request.params ?? {}) as Record<string, unknown>;
-    if (Object.values(params).some((v) => typeof v === 'string' && v.includes('\0'))) {
+    const params = Object.entries((request.params ?? {}) as Record<string, unknown>);
+    if (params.some(([, v]) => typeof v === 'string' && v.includes('\0'))) {
       throw notFound('Nothing here: the path names a resource with a NUL character');
+    }
+    // `/v1/tickets/` matches `/v1/tickets/:id` with an empty id, which names nothing (a
+    // wildcard's empty tail is a real path: /docs/).
+    if (params.some(([name, v]) => name !== '*' && v === '')) {
+      throw notFound(`Nothing here: ${request.url.split('?')[0]} is missing an id`);
     }
     for (const [name, value] of Object.entries((request.query ?? {}) as Record<string, unknown>)) {
       const values = Array.isArray(value) ? value : [value];

@@ -3,7 +3,9 @@ import addFormats from 'ajv-formats';
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
 
 const shared: Options = {
-  allErrors: false,
+  // Report every bad field at once, not one per round trip. Bodies are capped by bodyLimit and
+  // arrays/strings by maxItems/maxLength, so the extra work stays bounded.
+  allErrors: true,
   useDefaults: true,
   // Unknown fields are an error (additionalProperties: false), never silently dropped.
   removeAdditional: false,

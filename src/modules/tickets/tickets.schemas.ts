@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { CursorParams, ListMeta, PageParams } from '../../http/pagination.js';
+import { CursorParams, cursorParam, ListMeta, PageParams } from '../../http/pagination.js';
 import { NonBlank, Nullable, StringEnum, Timestamp } from '../../http/schema-helpers.js';
 import type { MessageView } from '../messages/messages.schemas.js';
 
@@ -50,7 +50,7 @@ export const CustomFields = Type.Record(
     additionalProperties: false,
     description:
       'Your own fields (up to 50; keys of letters, digits, _ . -). On PATCH, keys are merged and a null value removes a key.',
-    examples: [{ plan: 'pro', seats: 12 }],
+    examples: [{ orderId: 'A-10482', plan: 'pro', seats: 12 }],
   },
 );
 
@@ -74,7 +74,10 @@ const ticketProperties = {
     examples: ['agent_01hsxq…'],
   }),
   tags: Type.Array(Type.String(), { examples: [['billing', 'urgent']] }),
-  customFields: Type.Record(Type.String(), Type.Unknown()),
+  customFields: Type.Record(Type.String(), Type.Unknown(), {
+    description: 'Your own fields on this ticket.',
+    examples: [{ orderId: 'A-10482', plan: 'pro', seats: 12, refundRequested: true }],
+  }),
   mergedInto: Nullable(Type.String(), { description: 'Set when this ticket was merged into another.' }),
   timeSpentMinutes: Type.Integer({ description: 'Sum of the ticket’s time entries.' }),
 };
@@ -137,6 +140,11 @@ export const ListTicketsQuery = Type.Object(
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Alias of search.' })),
     ...PageParams,
     ...CursorParams,
+    // A ticket's code (ACME-42) names a position as well as its id does.
+    startingAfter: cursorParam(
+      'Cursor paging: the id or code of the last ticket of the previous page (meta.nextCursor).',
+      '^(?:[a-z]{2,6}_[0-9a-z]{1,40}|[A-Za-z0-9]{1,10}-[0-9]{1,15})$',
+    ),
     sort: Type.Optional(
       StringEnum(TICKET_SORTS, {
         description:
