@@ -7,8 +7,8 @@ import * as search from './0005_search.js';
 import * as knowledgeBase from './0006_knowledge_base.js';
 import * as timeEntriesUploads from './0007_time_entries_uploads.js';
 import * as channels from './0008_channels.js';
-import * as identity from './0010_identity.js';
-import * as invitations from './0013_invitations.js';
+import * as identity from './0009_identity.js';
+import * as invitations from './0010_invitations.js';
 import * as inboundMail from './0011_inbound_mail.js';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
@@ -21,7 +21,7 @@ export const migrations: Record<string, Migration> = {
   '0006_knowledge_base': knowledgeBase,
   '0007_time_entries_uploads': timeEntriesUploads,
   '0008_channels': channels,
-  '0010_identity': identity,
-  '0013_invitations': invitations,
+  '0009_identity': identity,
+  '0010_invitations': invitations,
   '0011_inbound_mail': inboundMail,
 };
