@@ -10,7 +10,7 @@ const CLIENTS = 64;
  * which runs one request's queries back to back, rarely; idempotency.outcome.test.ts makes that
  * moment deterministic).
  */
-const ROUNDS = 5;
+const ROUNDS = 4;
 
 interface Sent {
   body: Record<string, unknown>;

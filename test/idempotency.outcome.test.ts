@@ -82,8 +82,8 @@ describe.each(DIALECTS)('Idempotency-Key outcome commits with its write (%s)', (
     const retry = await api.post('/v1/tickets', body, headers);
     expect(retry.statusCode).toBe(201);
     expect(retry.headers['idempotent-replayed']).toBe('true');
-    const { messages: _messages, ...stored } = (await api.get(`/v1/tickets/${id}`)).json();
-    expect(retry.json()).toEqual(stored);
+    const stored = (await api.get(`/v1/tickets/${id}`)).json();
+    expect({ ...retry.json(), messages: stored.messages }).toEqual(stored);
     expect(await subjects(body.subject)).toEqual([id]);
   });
 
