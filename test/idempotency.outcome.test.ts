@@ -87,6 +87,31 @@ describe.each(DIALECTS)('Idempotency-Key outcome commits with its write (%s)', (
     expect(await subjects(body.subject)).toEqual([id]);
   });
 
+  it('does the same for a reply and a ticket update, answering as the first would have', async () => {
+    const ticket = (await api.post('/v1/tickets', ticketBody({ subject: 'Reply target' }))).json();
+    const reply = { text: 'We are on it.' };
+    const update = { status: 'pending', tags: ['waiting'] };
+    const restore = await failKeyUpdates(t, 'later');
+    const lostReply = await api.post(`/v1/tickets/${ticket.id}/messages`, reply, {
+      'idempotency-key': 'reply-1',
+    });
+    const lostUpdate = await api.patch(`/v1/tickets/${ticket.id}`, update, { 'idempotency-key': 'update-1' });
+    await restore();
+    expect([lostReply.statusCode, lostUpdate.statusCode]).toEqual([500, 500]);
+
+    await pastClaimTimeout();
+    const replies = await api.post(`/v1/tickets/${ticket.id}/messages`, reply, {
+      'idempotency-key': 'reply-1',
+    });
+    const updated = await api.patch(`/v1/tickets/${ticket.id}`, update, { 'idempotency-key': 'update-1' });
+    expect([replies.statusCode, updated.statusCode]).toEqual([201, 200]);
+    expect(replies.headers['idempotent-replayed']).toBe('true');
+    expect(updated.headers['idempotent-replayed']).toBe('true');
+    const thread = (await api.get(`/v1/tickets/${ticket.id}`)).json();
+    expect(thread.messages.filter((m: { text: string }) => m.text === reply.text)).toEqual([replies.json()]);
+    expect(updated.json()).toEqual({ ...thread, messages: undefined });
+  });
+
   it('replays an upload list the same way it answered it', async () => {
     const form = new FormData();
     form.append('file', new Blob(['hello'], { type: 'text/plain' }), 'hello.txt');
