@@ -43,7 +43,10 @@ function fingerprintOf(request: FastifyRequest): string {
  * kept for 24 h; a retry with the same request gets that response again (marked
  * `Idempotent-Replayed: true`); the same key with a different request is a 409, and so is a
  * retry while the first is still running — two requests with one key never both execute.
- * Server errors (5xx) are not kept, so the request can be retried.
+ * Server errors (5xx) are not kept, so the request can be retried — unless its write committed:
+ * the response is recorded inside the write's own transaction (outcomeRecorder), so a retry
+ * after any crash replays what committed. A claim with no recorded response after
+ * `abandonedAfterMs` committed nothing and may run again.
  */
 export function registerIdempotency(
   app: FastifyInstance,
