@@ -156,7 +156,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         }),
       );
       v1.addHook('preValidation', enforceAdminOnly);
-      registerIdempotency(v1, moduleDeps.db);
+      registerIdempotency(v1, moduleDeps.db, deps.config.idempotencyClaimTimeoutMs);
       for (const routes of API_MODULES) await v1.register(routes(moduleDeps));
     },
     { prefix: '/v1' },

@@ -59,6 +59,11 @@ export interface Config {
   readonly jobGiveUpAfterSeconds: number;
   /** How long a claimed job is held before another worker may take it over (a crashed worker's jobs). Env `TALKI_JOB_LEASE_SEC`, default 60. */
   readonly jobLeaseSeconds: number;
+  /**
+   * How long an `Idempotency-Key` claimed by a request that has committed nothing is held before
+   * a retry may run it again (its request died). Env `TALKI_IDEMPOTENCY_CLAIM_MS`, default 60000.
+   */
+  readonly idempotencyClaimTimeoutMs: number;
   /** Outbound SMTP server for email replies, e.g. smtp://user:pass@host:587 (a channel may set its own). Env `SMTP_URL`. */
   readonly smtpUrl: string | undefined;
   /** Port of the inbound SMTP listener; unset = no listener. Env `TALKI_SMTP_PORT`. */
@@ -181,6 +186,7 @@ export function loadConfig(env: Env = process.env): Config {
     jobRetryMaxMs: integer(env, 'TALKI_JOB_RETRY_MAX_MS', 300_000, 1, 86_400_000),
     jobGiveUpAfterSeconds: integer(env, 'TALKI_JOB_GIVE_UP_AFTER_SEC', 86_400, 1, 30 * 86_400),
     jobLeaseSeconds: integer(env, 'TALKI_JOB_LEASE_SEC', 60, 1, 3600),
+    idempotencyClaimTimeoutMs: integer(env, 'TALKI_IDEMPOTENCY_CLAIM_MS', 60_000, 100, 86_400_000),
     smtpUrl: optionalUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']),
     smtpPort: optionalPort(env, 'TALKI_SMTP_PORT'),
     smtpHost: env.TALKI_SMTP_HOST?.trim() || env.HOST?.trim() || '0.0.0.0',

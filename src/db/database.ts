@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { withTransactionParticipants } from './transaction-participants.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -41,9 +42,9 @@ function openSqlite(dataDir: string): Db {
   // The CLI may write while a server runs: wait for the lock instead of failing at once.
   connection.pragma('busy_timeout = 5000');
   dropStat4Samples(connection);
-  const kysely = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(connection) }),
-  });
+  const kysely = withTransactionParticipants(
+    new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) }),
+  );
   return {
     kysely,
     dialect: 'sqlite',
@@ -105,7 +106,9 @@ function openPostgres(connectionString: string, max: number): Db {
   const pool = new pg.Pool({ connectionString, max, types: pgTypes });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = withTransactionParticipants(
+    new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+  );
   return {
     kysely,
     dialect: 'postgres',

@@ -24,19 +24,40 @@ export function findKey(db: Kysely<Database>, orgId: string, key: string) {
     .executeTakeFirst();
 }
 
+/** Keeps the response sent, unless a retry has taken the claim (made at `claim.createdAt`) over. */
 export function saveResponse(
   db: Kysely<Database>,
-  orgId: string,
-  key: string,
+  claim: { orgId: string; key: string; createdAt: number },
   statusCode: number,
   body: string,
 ) {
   return db
     .updateTable('idempotency_keys')
     .set({ status_code: statusCode, response_body: body })
-    .where('org_id', '=', orgId)
-    .where('key', '=', key)
+    .where('org_id', '=', claim.orgId)
+    .where('key', '=', claim.key)
+    .where('created_at', '=', claim.createdAt)
     .execute();
+}
+
+/**
+ * Records the response inside the transaction of the write it guards, only while the claim is
+ * still this request's (claimed at `createdAt`); false when a retry has taken it over.
+ */
+export async function recordOutcome(
+  trx: Kysely<Database>,
+  claim: { orgId: string; key: string; createdAt: number },
+  statusCode: number,
+  body: string,
+): Promise<boolean> {
+  const result = await trx
+    .updateTable('idempotency_keys')
+    .set({ status_code: statusCode, response_body: body })
+    .where('org_id', '=', claim.orgId)
+    .where('key', '=', claim.key)
+    .where('created_at', '=', claim.createdAt)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 /** Deletes one record, only if it is still the one we looked at (created at `createdAt`). */
@@ -46,6 +67,21 @@ export function releaseKey(db: Kysely<Database>, orgId: string, key: string, cre
     .where('org_id', '=', orgId)
     .where('key', '=', key)
     .where('created_at', '=', createdAt)
+    .execute();
+}
+
+/**
+ * Deletes a claim that has no outcome, only if it is still the one we looked at. An outcome is
+ * committed with the write it guards, so a claim without one guarded nothing that committed; on
+ * PostgreSQL the delete waits for a transaction recording one and then leaves the row alone.
+ */
+export function releaseUnanswered(db: Kysely<Database>, orgId: string, key: string, createdAt: number) {
+  return db
+    .deleteFrom('idempotency_keys')
+    .where('org_id', '=', orgId)
+    .where('key', '=', key)
+    .where('created_at', '=', createdAt)
+    .where('status_code', 'is', null)
     .execute();
 }
 

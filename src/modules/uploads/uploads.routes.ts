@@ -40,6 +40,7 @@ export const uploadRoutes: ModuleRoutes = ({ db, config }) =>
             response: { 201: UploadList, ...errorResponses(400, 401, 403, 413, 415, 429) },
           },
           validatorCompiler: skipBodyValidation,
+          config: { idempotentResponse: (data) => ({ data }) },
         },
         async (request, reply) => {
           const { files, describe } = multipartFiles(request, limits);
