@@ -11,7 +11,7 @@ import type { SendMailOptions } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { THREAD_TOKEN_PURPOSE } from '../src/channels/email/compose.js';
-import { redactInboundUrl } from '../src/channels/email/email.routes.js';
+import { redactUrl } from '../src/http/log-redaction.js';
 import {
   assertHtmlWithinLimits,
   EmailTooComplexError,
@@ -439,14 +439,14 @@ describe.each(DIALECTS)('inbound mail (%s)', (dialect) => {
         });
         expect(bad.statusCode).toBe(404);
         const log = lines.join('');
-        expect(log).toContain('/channels/email/inbound/[redacted]');
+        expect(log).toContain('/channels/email/inbound/[REDACTED]');
         expect(log).not.toContain(token);
         expect(log).not.toContain(wrong);
       } finally {
         await logged.close();
       }
-      expect(redactInboundUrl(`/channels/email/inbound/${token}?x=1`)).toBe(
-        '/channels/email/inbound/[redacted]',
+      expect(redactUrl(`/channels/email/inbound/${token}?x=1`)).toBe(
+        '/channels/email/inbound/[REDACTED]?x=[REDACTED]',
       );
     });
   });

@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyRequest, FastifySchema, FastifySchemaCompiler } from 'fastify';
+import type { FastifyInstance, FastifySchema, FastifySchemaCompiler } from 'fastify';
 import { Type } from 'typebox';
 import { AppError, errorResponses, forbidden, notFound } from '../../http/errors.js';
 import type { ModuleRoutes } from '../../http/module.js';
@@ -47,22 +47,6 @@ const unsupported = (type: string | undefined) =>
     `Content-Type ${type ?? '(none)'} is not supported here; send the raw message as message/rfc822`,
   );
 
-/** The URL's token is the channel's only credential: request logs show the route, never the token. */
-export function redactInboundUrl(url: string): string {
-  return url.replace(/(\/email\/inbound\/)[^/?#]*(?:[?#].*)?$/, '$1[redacted]');
-}
-
-/** Fastify's request log fields, with the token cut out of the URL. */
-const logSerializers = {
-  req: (request: FastifyRequest) => ({
-    method: request.method,
-    url: redactInboundUrl(request.url),
-    host: request.host,
-    remoteAddress: request.ip,
-    remotePort: request.socket?.remotePort,
-  }),
-};
-
 /** POST /channels/email/inbound/:token: mail handed over by an MTA or a mail service's webhook. */
 export const emailInboundRoutes: ModuleRoutes = (deps) =>
   async function register(instance: FastifyInstance): Promise<void> {
@@ -83,7 +67,6 @@ export const emailInboundRoutes: ModuleRoutes = (deps) =>
       '/email/inbound/:token',
       {
         bodyLimit: maxBytes,
-        logSerializers,
         schema: {
           tags: ['Channels'],
           operationId: 'receiveInboundEmail',
