@@ -21,6 +21,12 @@ export interface Caller {
   scope: ApiKeyScope;
 }
 
+/** A logged-in person (an agent's access token), whichever org they might act in. */
+export interface Person {
+  id: string;
+  name: string;
+}
+
 /**
  * A customer acting through a channel: the events and audit entries their messages cause name
  * them. They hold no role; the services they reach check ownership themselves.

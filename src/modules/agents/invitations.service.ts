@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AgentRole, Database } from '../../db/schema.js';
-import type { Caller } from '../../http/caller.js';
+import type { Caller, Person } from '../../http/caller.js';
 import { notFound } from '../../http/errors.js';
 import { isoTime, isPlausibleId } from '../../lib/ids.js';
 import { recordEvent } from '../events/events.service.js';
@@ -11,12 +11,6 @@ import * as iq from './invitations.queries.js';
 
 // The invited person's side: their pending invitations, accepting or declining one, and leaving
 // an org. These act for a person (an access token), not for an org, so no org header is needed.
-
-/** A logged-in person, whichever org they might act in. */
-export interface Person {
-  id: string;
-  name: string;
-}
 
 /** One person has few pending invitations; more than this many says someone is spamming them. */
 export const MAX_LISTED_INVITATIONS = 100;

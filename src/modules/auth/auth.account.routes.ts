@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AppError, errorResponses, unauthorized } from '../../http/errors.js';
+import type { Person } from '../../http/caller.js';
 import type { ModuleDeps } from '../../http/module.js';
 import * as invitations from '../agents/invitations.service.js';
 import { InvitationList, InvitationParams, JoinedOrg, OrgParams } from './auth.account.schemas.js';
@@ -13,7 +14,7 @@ const security = [{ bearerAuth: [] }];
 
 declare module 'fastify' {
   interface FastifyRequest {
-    person?: invitations.Person;
+    person?: Person;
   }
 }
 

@@ -1,13 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
 import type { Database } from '../../db/schema.js';
-import type { Caller } from '../../http/caller.js';
+import type { Caller, Person } from '../../http/caller.js';
 import { AppError, badRequest, forbidden, notFound, unauthorized } from '../../http/errors.js';
 import type { RateLimiter } from '../../http/rate-limit.js';
 import { isoTime, newId, isPlausibleId } from '../../lib/ids.js';
 import { hashPassword, verifyPassword } from '../../lib/passwords.js';
 import { hasInvitations } from '../agents/agents.service.js';
-import type { Person } from '../agents/invitations.service.js';
 import * as q from './auth.queries.js';
 import type { LoginBody, SessionView } from './auth.schemas.js';
 import {
