@@ -140,7 +140,7 @@ export function registerIdempotency(
         'idempotency: the response differs from the one its transaction recorded (set config.idempotentResponse)',
       );
     }
-    await q.saveResponse(db, claim, reply.statusCode, body);
+    await q.recordOutcome(db, claim, reply.statusCode, body);
     return payload;
   });
 }

@@ -24,25 +24,10 @@ export function findKey(db: Kysely<Database>, orgId: string, key: string) {
     .executeTakeFirst();
 }
 
-/** Keeps the response sent, unless a retry has taken the claim (made at `claim.createdAt`) over. */
-export function saveResponse(
-  db: Kysely<Database>,
-  claim: { orgId: string; key: string; createdAt: number },
-  statusCode: number,
-  body: string,
-) {
-  return db
-    .updateTable('idempotency_keys')
-    .set({ status_code: statusCode, response_body: body })
-    .where('org_id', '=', claim.orgId)
-    .where('key', '=', claim.key)
-    .where('created_at', '=', claim.createdAt)
-    .execute();
-}
-
 /**
- * Records the response inside the transaction of the write it guards, only while the claim is
- * still this request's (claimed at `createdAt`); false when a retry has taken it over.
+ * Records the response, only while the claim is still this request's (claimed at `createdAt`):
+ * inside the transaction of the write it guards, and again once sent. False when a retry has
+ * taken the claim over.
  */
 export async function recordOutcome(
   trx: Kysely<Database>,
