@@ -107,6 +107,11 @@ async function run(argv: string[]): Promise<number> {
 /** `talki help org create` and `talki org create --help`: that command's usage, else the list. */
 function printHelp(words: string[]): number {
   const [first, second] = words;
+  // Help for a command that does not exist would read as if it did.
+  const group = first ? groupUsage(first) : undefined;
+  if (first && !COMMAND_USAGE[first] && (!group || (second && !COMMAND_USAGE[`${first} ${second}`]))) {
+    throw new UsageError(`unknown command "${[first, second].filter(Boolean).join(' ')}"`);
+  }
   const text =
     (first && second && COMMAND_USAGE[`${first} ${second}`]) ||
     (first && COMMAND_USAGE[first]) ||

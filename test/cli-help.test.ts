@@ -58,6 +58,20 @@ describe('talki <command> --help', () => {
     expect(all.code).toBe(0);
     expect(all.stdout).toBe(USAGE);
   });
+
+  it('help for a command that does not exist is wrong usage, not the general help', async () => {
+    for (const args of [
+      ['help', 'bogus'],
+      ['bogus', '--help'],
+      ['org', 'bogus', '--help'],
+      ['help', 'org', 'bogus'],
+    ]) {
+      const result = await runCli(args, env);
+      const name = args.filter((a) => a !== 'help' && a !== '--help').join(' ');
+      expect({ args, code: result.code, stdout: result.stdout }).toEqual({ args, code: 2, stdout: '' });
+      expect(result.stderr).toBe(`talki: unknown command "${name}"\nRun "talki help" for usage.\n`);
+    }
+  });
 });
 
 describe('talki openapi into a pipe that closes early', () => {

@@ -241,6 +241,17 @@ describe.each(DIALECTS)('inbound mail (%s)', (dialect) => {
       expect(row.html).not.toContain('tracker.example');
     });
 
+    it('folds the Outlook block of HTML-only mail, with the rule above it', async () => {
+      const html =
+        '<p>Still broken.</p><div id="divRplyFwdMsg"><hr><b>From:</b> Acme Support &lt;help@acme.example&gt;<br>' +
+        '<b>Sent:</b> Monday, June 3, 2024 10:00 AM<br><b>To:</b> Carol<br><b>Subject:</b> RE: Printer</div>' +
+        '<p>Please update the driver.</p>';
+      const sent = mail(newSender(), { text: undefined, html });
+      const res = await post(await rawEmail(sent));
+      expect(res.statusCode, res.body).toBe(201);
+      expect((await rowOf(sent.messageId!))!.text).toBe('Still broken.');
+    });
+
     it('records Authentication-Results with the message', async () => {
       const verdict = 'mx.acme.example; spf=pass smtp.mailfrom=example.com; dkim=pass header.d=example.com';
       const row = await deliver(mail(newSender(), { headers: { 'Authentication-Results': verdict } }));

@@ -83,6 +83,8 @@ describe.each(DIALECTS)('a start-up that fails on %s', (dialect) => {
       expect(result.stderr).toBe(
         `talki: cannot listen for SMTP on 127.0.0.1:${taken.port}: address already in use (EADDRINUSE) — set TALKI_SMTP_PORT\n`,
       );
+      // LOG_LEVEL=warn: the failed listen is not logged a second time as a connection error.
+      expect(result.stdout).toBe('');
       await untouched(jobId);
     } finally {
       await taken.release();
@@ -150,6 +152,27 @@ describe('a database that cannot be used', () => {
       expect(made.stderr).toBe(
         `talki: cannot use the data directory ${below}: permission denied (EACCES) — check TALKI_DATA_DIR\n`,
       );
+    } finally {
+      await database.drop();
+    }
+  });
+
+  it('names the path and TALKI_DATA_DIR when the database file is read-only', async () => {
+    const database = await createTestDatabase('sqlite');
+    try {
+      const dir = path.join(database.env.TALKI_DATA_DIR, 'read-only');
+      expect((await runCli(['migrate'], { TALKI_DATA_DIR: dir })).code).toBe(0);
+      fs.chmodSync(database.env.TALKI_DATA_DIR, 0o755);
+      fs.chmodSync(dir, 0o777);
+      fs.chmodSync(path.join(dir, 'talki.db'), 0o444);
+      // SQLite opens such a file read-only without a word: up to date, every write would fail.
+      for (const args of [['migrate'], ['serve'], ['org', 'create', '--name', 'Acme']]) {
+        const result = await runUnprivileged(args, { TALKI_DATA_DIR: dir, PORT: '0' });
+        expect(result.code, args.join(' ')).toBe(1);
+        expect(result.stderr).toBe(
+          `talki: cannot use the SQLite database ${path.join(dir, 'talki.db')}: the database is read-only (SQLITE_READONLY) — check TALKI_DATA_DIR\n`,
+        );
+      }
     } finally {
       await database.drop();
     }

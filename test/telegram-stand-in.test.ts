@@ -100,6 +100,59 @@ describe.each(DIALECTS)('talki dev telegram-stand-in with talki serve on %s', (d
     expect(standIn.output()).toContain(`${standIn.url}/stand-in/bot123456:test/updates`);
   });
 
+  // First, on a fresh stand-in, as a user trying it would be.
+  it('README walkthrough: one chat writes twice, each reply reaches it once, named in full', async () => {
+    const token = '123458:readme';
+    const channel = await talki('POST', '/v1/channels', {
+      type: 'telegram',
+      botToken: token,
+      mode: 'polling',
+    });
+    expect(channel.status, JSON.stringify(channel.body)).toBe(201);
+    const write = (text: string) =>
+      fetch(`${standIn.url}/stand-in/bot${token}/updates`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          text,
+          chatId: 1001,
+          firstName: 'Ada',
+          lastName: 'Lovelace',
+          username: 'ada_l',
+        }),
+      });
+    expect((await write('Hello, is anyone there?')).status).toBe(200);
+    await conversation(token, 1001, 'Hello, is anyone there?');
+    expect((await write('One more thing')).status).toBe(200);
+    const ticket = await waitFor('the second message', async () => {
+      const list = await talki('GET', '/v1/tickets?channel=telegram');
+      const found = (list.body.data as Array<{ id: string; subject: string }>).find((t) =>
+        t.subject.includes('Hello, is anyone there?'),
+      );
+      const full = found && (await talki('GET', `/v1/tickets/${found.id}`));
+      return full?.body.messages.some((m: { text: string }) => m.text === 'One more thing')
+        ? full
+        : undefined;
+    });
+    const reply = await talki('POST', `/v1/tickets/${ticket.body.id}/messages`, { text: 'Second answer' });
+    expect(reply.status).toBe(201);
+    const delivered = await waitFor('the second reply delivered', async () => {
+      const message = await talki('GET', `/v1/tickets/${ticket.body.id}/messages`);
+      const found = (message.body.data as Array<{ id: string; deliveryStatus?: string }>).find(
+        (m) => m.id === reply.body.id,
+      );
+      return found?.deliveryStatus === 'sent' ? found : undefined;
+    });
+    expect(delivered.deliveryStatus).toBe('sent');
+    const sent = (await (await fetch(`${standIn.url}/stand-in/bot${token}/sent`)).json()) as {
+      result: Array<{ text?: string }>;
+    };
+    expect(sent.result.map((m) => m.text)).toEqual(['Re: Hello, is anyone there?', 'Second answer']);
+    expect(ticket.body.customer.name).toBe('Ada Lovelace');
+    const customer = await talki('GET', `/v1/customers/${ticket.body.customer.id}`);
+    expect(customer.body.customFields).toEqual({ telegramUsername: 'ada_l' });
+  });
+
   it('a polling channel gets the customer’s message and the agent’s reply reaches the chat', async () => {
     const token = '123456:polling';
     const channel = await talki('POST', '/v1/channels', {

@@ -41,6 +41,7 @@ function openSqlite(dataDir: string): Db {
   connection.pragma('foreign_keys = ON');
   // The CLI may write while a server runs: wait for the lock instead of failing at once.
   connection.pragma('busy_timeout = 5000');
+  assertWritable(connection);
   dropStat4Samples(connection);
   const kysely = withTransactionParticipants(
     new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) }),
@@ -55,6 +56,15 @@ function openSqlite(dataDir: string): Db {
       await kysely.destroy();
     },
   };
+}
+
+/**
+ * SQLite silently opens a file it may read but not write read-only; rewriting the header's
+ * user_version fails there with SQLITE_READONLY, so start-up says so instead of the first write.
+ */
+function assertWritable(connection: SQLite.Database): void {
+  const version = Number(connection.pragma('user_version', { simple: true }));
+  connection.pragma(`user_version = ${version}`);
 }
 
 /**

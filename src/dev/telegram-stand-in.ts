@@ -98,11 +98,9 @@ export async function startTelegramStandIn(options: StandInOptions = {}) {
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 
-  let nextCustomerMessage = 1;
-
   /**
    * The operator's side of the stand-in: `POST /stand-in/bot<token>/updates` with
-   * `{"text","chatId"?,"firstName"?}` is a customer writing to the bot (posted to the webhook
+   * `{"text","chatId"?,"firstName"?,"lastName"?,"username"?}` is a customer writing to the bot (posted to the webhook
    * if one is set, else queued for getUpdates); `GET /stand-in/bot<token>/sent` lists what the
    * bot sent back.
    */
@@ -110,7 +108,13 @@ export async function startTelegramStandIn(options: StandInOptions = {}) {
     if (!tokens.has(token)) return refuse(401, 'Unauthorized');
     if (action === 'sent' && request.method === 'GET') return ok(bot(token).outbox);
     if (action !== 'updates' || request.method !== 'POST') return refuse(404, 'Not Found');
-    let input: { text?: unknown; chatId?: unknown; firstName?: unknown };
+    let input: {
+      text?: unknown;
+      chatId?: unknown;
+      firstName?: unknown;
+      lastName?: unknown;
+      username?: unknown;
+    };
     try {
       input = JSON.parse((await readBody(request)).toString('utf8') || '{}') as typeof input;
     } catch {
@@ -123,11 +127,24 @@ export async function startTelegramStandIn(options: StandInOptions = {}) {
     if (!Number.isSafeInteger(chatId)) return refuse(400, 'Bad Request: "chatId" must be an integer');
     const firstName =
       typeof input.firstName === 'string' && input.firstName ? input.firstName : 'Test Customer';
-    const from: TelegramUser = { id: chatId, is_bot: false, first_name: firstName };
+    const from: TelegramUser = {
+      id: chatId,
+      is_bot: false,
+      first_name: firstName,
+      ...(typeof input.lastName === 'string' && input.lastName ? { last_name: input.lastName } : {}),
+      ...(typeof input.username === 'string' && input.username ? { username: input.username } : {}),
+    };
     const message: TelegramMessage = {
-      message_id: nextCustomerMessage++,
+      // One sequence with the bot's own messages, as in a real chat: Talki keys messages by chat and id.
+      message_id: bot(token).nextMessageId++,
       date: Math.floor(Date.now() / 1000),
-      chat: { id: chatId, type: 'private', first_name: firstName },
+      chat: {
+        id: chatId,
+        type: 'private',
+        first_name: firstName,
+        ...(from.last_name ? { last_name: from.last_name } : {}),
+        ...(from.username ? { username: from.username } : {}),
+      },
       from,
       text: input.text,
     };

@@ -15,8 +15,8 @@ const ATTRIBUTION = [
 /** Outlook and older clients: everything after it is the mail answered. */
 const ORIGINAL_MESSAGE =
   /^\s*-{2,}\s*(Original Message|Ursprüngliche Nachricht|Message d'origine)\s*-{2,}\s*$/i;
-/** Outlook's separator line above its `From:/Sent:` block. */
-const OUTLOOK_RULE = /^\s*_{20,}\s*$/;
+/** Outlook's separator line above its `From:/Sent:` block: underscores, or dashes when its HTML `<hr>` became text. */
+const OUTLOOK_RULE = /^\s*(_{20,}|-{20,})\s*$/;
 const HEADER_FROM = /^\s*\*?(From|Von|De)\s*:\*?\s+\S/i;
 const HEADER_SENT = /^\s*\*?(Sent|Date|Gesendet|Envoyé|Datum)\s*:\*?\s+\S/i;
 /** RFC 3676's signature separator ("-- "); many clients drop its trailing space. */

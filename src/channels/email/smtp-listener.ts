@@ -154,12 +154,17 @@ export async function startSmtpListener(deps: SmtpListenerDeps): Promise<SmtpLis
       );
     },
   });
-  server.on('error', (error: Error) => log.warn({ err: error }, 'inbound SMTP connection error'));
+  // A failed listen is the start-up's one line to report, not also a logged connection error.
+  let listening = false;
+  server.on('error', (error: Error) => {
+    if (listening) log.warn({ err: error }, 'inbound SMTP connection error');
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
     server.listen(config.smtpPort, config.smtpHost, () => {
       server.server.off('error', reject);
+      listening = true;
       resolve();
     });
   });
