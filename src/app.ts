@@ -30,6 +30,8 @@ import { channelRoutes } from './modules/channels/channels.routes.js';
 import { customerRoutes } from './modules/customers/customers.routes.js';
 import { Customer, CustomerList } from './modules/customers/customers.schemas.js';
 import { eventRoutes } from './modules/events/events.routes.js';
+import { eventStreamRoutes } from './modules/events/events.stream.routes.js';
+import { eventSocketRoutes } from './modules/events/events.socket.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { articleRoutes } from './modules/knowledge-base/articles.routes.js';
 import { widgetArticleRoutes } from './modules/knowledge-base/articles.widget.routes.js';
@@ -62,6 +64,7 @@ const API_MODULES: ModuleRoutes[] = [
   ticketRoutes,
   messageRoutes,
   eventRoutes,
+  eventStreamRoutes,
   tagRoutes,
   customerRoutes,
   timeEntryRoutes,
@@ -182,6 +185,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // whose hooks want headers) and the embeddable script.
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   await app.register(widgetSocketRoutes(moduleDeps));
+  await app.register(eventSocketRoutes(moduleDeps));
   await app.register(widgetScriptRoutes());
   await app.register(
     async (channels) => {

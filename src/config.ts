@@ -103,6 +103,13 @@ export interface Config {
    * TALKI_TRUST_PROXY_HOPS is set (every connection then comes from the proxy, which should cap them).
    */
   readonly maxConnectionsPerIp: number;
+  /**
+   * How often an event stream (SSE and WebSocket) sends a heartbeat and re-checks the caller's
+   * credentials, in ms. Env `TALKI_STREAM_HEARTBEAT_MS`, default 15000.
+   */
+  readonly streamHeartbeatMs: number;
+  /** How often each server process looks for new events to wake its streams, in ms. Env `TALKI_STREAM_POLL_MS`, default 250. */
+  readonly streamPollMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -198,6 +205,8 @@ export function loadConfig(env: Env = process.env): Config {
     ).replace(/\/+$/, ''),
     publicUrl: optionalUrl(env, 'TALKI_PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),
     encryptionKey: optionalSecret(env, 'TALKI_ENCRYPTION_KEY', 32),
+    streamHeartbeatMs: integer(env, 'TALKI_STREAM_HEARTBEAT_MS', 15_000, 50, 3_600_000),
+    streamPollMs: integer(env, 'TALKI_STREAM_POLL_MS', 250, 10, 60_000),
     ...requestLimits(env),
   });
 }

@@ -227,6 +227,11 @@ export interface EventsTable {
   /** JSON payload: the changed resource as the API shows it, plus change details. */
   data: string;
   created_at: number;
+  /**
+   * Commit order, set by the database (see 0012_event_stream): the writer's xid8 on
+   * PostgreSQL, an integer on SQLite. Read it cast to text.
+   */
+  stream_pos: Generated<string>;
 }
 
 export interface IdempotencyKeysTable {

@@ -10,6 +10,7 @@ import * as channels from './0008_channels.js';
 import * as identity from './0009_identity.js';
 import * as invitations from './0010_invitations.js';
 import * as inboundMail from './0011_inbound_mail.js';
+import * as eventStream from './0012_event_stream.js';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009_identity': identity,
   '0010_invitations': invitations,
   '0011_inbound_mail': inboundMail,
+  '0012_event_stream': eventStream,
 };

@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, EventsTable } from '../../db/schema.js';
 import type { Caller } from '../../http/caller.js';
 import { invalidField } from '../../http/errors.js';
 import { cursorPage } from '../../http/pagination.js';
@@ -80,29 +80,36 @@ export async function recordEvent(
   });
 }
 
+/** Refuses a type the log does not record (a typo would otherwise silently match nothing). */
+export function checkEventTypes(types: string[] | undefined): void {
+  const unknown = types?.find((type) => !(EVENT_TYPES as readonly string[]).includes(type));
+  if (unknown !== undefined)
+    throw invalidField('types', `"${unknown}" is not an event type; known: ${EVENT_TYPES.join(', ')}`);
+}
+
+/** A log row as the API shows it (GET /v1/events and the stream alike). */
+export function toEventView(row: Selectable<EventsTable>): EventView {
+  return {
+    id: row.id,
+    type: row.type as EventType,
+    orgId: row.org_id,
+    createdAt: isoTime(row.created_at),
+    actor: row.actor_type && row.actor_id ? { type: row.actor_type, id: row.actor_id } : null,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+  };
+}
+
 export async function listEvents(
   db: Kysely<Database>,
   caller: Caller,
   options: { startingAfter?: string | undefined; types?: string[] | undefined; limit: number },
 ): Promise<{ data: EventView[]; meta: { limit: number; nextCursor: string | null } }> {
-  const unknown = options.types?.find((type) => !(EVENT_TYPES as readonly string[]).includes(type));
-  if (unknown !== undefined)
-    throw invalidField('types', `"${unknown}" is not an event type; known: ${EVENT_TYPES.join(', ')}`);
+  checkEventTypes(options.types);
   const rows = await q.listEvents(db, caller.orgId, {
     after: options.startingAfter,
     types: options.types,
     limit: options.limit + 1,
   });
   const { items, nextCursor } = cursorPage(rows, options.limit);
-  return {
-    data: items.map((row) => ({
-      id: row.id,
-      type: row.type as EventType,
-      orgId: row.org_id,
-      createdAt: isoTime(row.created_at),
-      actor: row.actor_type && row.actor_id ? { type: row.actor_type, id: row.actor_id } : null,
-      data: JSON.parse(row.data) as Record<string, unknown>,
-    })),
-    meta: { limit: options.limit, nextCursor },
-  };
+  return { data: items.map(toEventView), meta: { limit: options.limit, nextCursor } };
 }

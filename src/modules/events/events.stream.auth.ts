@@ -1,0 +1,58 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { Caller } from '../../http/caller.js';
+import { forbidden, notFound, unauthorized } from '../../http/errors.js';
+import { authenticateKey } from '../api-keys/api-keys.service.js';
+import { authenticateAgent } from '../auth/auth.service.js';
+import { looksLikeJwt } from '../auth/auth.tokens.js';
+
+/**
+ * The caller a stream's credentials stand for, with the same rules as the REST API's: a secret
+ * key or an agent's access token, never the widget key. Streams outlive requests, so they ask
+ * again on every heartbeat: a revoked key, an ended session or an expired token ends the stream.
+ */
+export async function streamCaller(
+  db: Kysely<Database>,
+  jwtSecret: string | undefined,
+  token: string,
+  orgId: string | undefined,
+): Promise<Caller> {
+  if (looksLikeJwt(token)) return (await authenticateAgent(db, jwtSecret, token, orgId)).caller;
+  const result = await authenticateKey(db, token);
+  if (!result.ok) {
+    throw unauthorized(
+      result.reason === 'expired'
+        ? `This API key expired at ${new Date(result.expiredAt).toISOString()}`
+        : 'Invalid or revoked API key',
+    );
+  }
+  if (result.key.kind === 'widget') {
+    throw forbidden('This is the public widget key; the event stream needs a secret API key');
+  }
+  if (orgId && orgId !== result.key.org_id) {
+    throw notFound(`Organization ${orgId} not found: this API key belongs to another organization`);
+  }
+  return {
+    orgId: result.key.org_id,
+    actorType: 'api_key',
+    actorId: result.key.id,
+    name: result.key.name,
+    role: result.key.scope === 'write' ? 'admin' : 'agent',
+    scope: result.key.scope,
+  };
+}
+
+/** Whether the credentials still stand for the same caller (not revoked, not expired, same org). */
+export async function stillValid(
+  db: Kysely<Database>,
+  jwtSecret: string | undefined,
+  token: string,
+  caller: Caller,
+): Promise<boolean> {
+  try {
+    const now = await streamCaller(db, jwtSecret, token, caller.orgId);
+    return now.orgId === caller.orgId && now.actorId === caller.actorId;
+  } catch {
+    return false;
+  }
+}
