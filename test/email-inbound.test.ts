@@ -386,8 +386,12 @@ describe.each(DIALECTS)('inbound mail (%s)', (dialect) => {
         db,
         provider: { getMigrations: () => Promise.resolve(migrations) },
       });
-      const down = await migrator.migrateDown();
-      expect(down.results?.[0]).toMatchObject({ migrationName: '0011_inbound_mail', status: 'Success' });
+      // Back to just before 0011, whatever later migrations exist.
+      const down = await migrator.migrateTo('0010_invitations');
+      expect(down.error).toBeUndefined();
+      expect(down.results).toContainEqual(
+        expect.objectContaining({ migrationName: '0011_inbound_mail', direction: 'Down', status: 'Success' }),
+      );
       const plain = randomBytes(24).toString('base64url');
       const now = Date.now();
       const address = `legacy.${run}@acme.example`;
