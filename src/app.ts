@@ -10,7 +10,7 @@ import { telegramWebhookRoutes } from './channels/telegram/webhook.routes.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { apiKeyAuth } from './http/auth.js';
-import { capConnectionsPerIp, timeoutOptions } from './http/connections.js';
+import { capConnectionsPerIp, clientErrorHandler, timeoutOptions } from './http/connections.js';
 import { logSerializers } from './http/log-redaction.js';
 import { ErrorResponse, frameworkErrors, registerErrorHandling } from './http/errors.js';
 import { registerJsonBody } from './http/json-body.js';
@@ -126,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Unknown query parameters are reported, not dropped (see validation.ts).
     ajv: { customOptions: { removeAdditional: false } },
     ...timeoutOptions(deps.config),
+    clientErrorHandler,
   });
   capConnectionsPerIp(app.server, deps.config.maxConnectionsPerIp);
   app.setValidatorCompiler(validatorCompiler);

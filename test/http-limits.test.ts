@@ -80,6 +80,9 @@ describe.each(DIALECTS)('slow clients and connection caps (%s)', (dialect) => {
       clearInterval(dribble);
     }
     expect(slow.received()).toMatch(/^HTTP\/1\.1 408 /);
+    expect(JSON.parse(slow.received().split('\r\n\r\n')[1]!)).toEqual({
+      error: { code: 'REQUEST_TIMEOUT', message: 'The request was not received in time', details: null },
+    });
     expect(body.length).toBeGreaterThan(0); // closed before the body was ever complete
     expect((await get(port, '/healthz')).status).toBe(200);
   });
@@ -98,6 +101,17 @@ describe.each(DIALECTS)('slow clients and connection caps (%s)', (dialect) => {
       clearInterval(dribble);
     }
     expect(slow.received()).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it("headers over Node's size limit get 431 in the standard error shape", async () => {
+    const big = rawClient(port);
+    await big.connected;
+    big.socket.write(`GET /healthz HTTP/1.1\r\nHost: talki\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    await big.closed;
+    expect(big.received()).toMatch(/^HTTP\/1\.1 431 /);
+    expect(JSON.parse(big.received().split('\r\n\r\n')[1]!)).toMatchObject({
+      error: { code: 'HEADERS_TOO_LARGE', details: null },
+    });
   });
 
   it('a connection that never sends anything is closed', async () => {
@@ -156,10 +170,25 @@ describe.each(DIALECTS)('request logs (%s)', (dialect) => {
       await app.inject({ url: '/v1/tickets?search=alice%40secret.example&per_page=5', headers });
       await app.inject({ url: '/v1/tickets?token=talki_sk_leaked123', headers });
       await app.inject({ method: 'POST', url: '/channels/email/inbound/capability-token-xyz' });
+      // Misspelled hook URLs reach no route, but carry the token all the same.
+      for (const url of [
+        '//channels/email/inbound/capability-token-two',
+        '/channels/email/Inbound/capability-token-two/',
+        '/channels/email/../email/inbound/capability-token-two',
+        '/channels/email/inbound%2Fcapability-token-two',
+      ]) {
+        await app.inject({ method: 'POST', url });
+      }
       const log = lines.join('');
       expect(log).toContain('/v1/tickets?search=[REDACTED]&per_page=[REDACTED]');
       expect(log).toContain('/channels/email/inbound/[REDACTED]');
-      for (const secret of ['alice', 'secret.example', 'talki_sk_leaked123', 'capability-token-xyz']) {
+      for (const secret of [
+        'alice',
+        'secret.example',
+        'talki_sk_leaked123',
+        'capability-token-xyz',
+        'capability-token-two',
+      ]) {
         expect(log).not.toContain(secret);
       }
     } finally {

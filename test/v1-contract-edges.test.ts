@@ -220,8 +220,25 @@ describe.each(DIALECTS)('contract edges (%s)', (dialect) => {
       },
     );
 
+    it("another kind's id (an org's, a ticket's on other lists) → 400 naming startingAfter on every list", async () => {
+      for (const [url] of lists()) {
+        const other =
+          url === '/v1/tickets' ? 'evt_01m8xp06kq4a6hvb48qdm1fsbs' : 'tkt_01m8xp06kq4a6hvb48qdm1fsbs';
+        for (const cursor of ['org_01m8xp06kq4a6hvb48qdm1fsbs', other]) {
+          const res = await api.get(`${url}?startingAfter=${cursor}`);
+          expectFieldError(res, 'startingAfter');
+        }
+      }
+      const widget = await t.app.inject({
+        method: 'GET',
+        url: '/widget/v1/articles?startingAfter=org_01m8xp06kq4a6hvb48qdm1fsbs',
+        headers: { authorization: `Bearer ${widgetKey}` },
+      });
+      expectFieldError(widget, 'startingAfter');
+    });
+
     it('a real nextCursor still pages', async () => {
-      for (const url of ['/v1/tickets', '/v1/events', '/v1/customers']) {
+      for (const url of ['/v1/tickets', '/v1/events', '/v1/customers', `/v1/tickets/${ticketId}/messages`]) {
         const first = await api.get(`${url}?limit=1`);
         expect(first.statusCode, first.body).toBe(200);
         const cursor = first.json<{ meta: { nextCursor: string | null } }>().meta.nextCursor;

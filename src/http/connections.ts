@@ -1,5 +1,8 @@
+import { STATUS_CODES } from 'node:http';
 import type { Server, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Config } from '../config.js';
+import type { ErrorCode } from './errors.js';
 
 type Limits = Pick<Config, 'requestTimeoutMs' | 'headersTimeoutMs' | 'maxConnectionsPerIp'>;
 
@@ -20,22 +23,47 @@ export function timeoutOptions(limits: Limits) {
   };
 }
 
-const REFUSAL_BODY = JSON.stringify({
-  error: {
-    code: 'TOO_MANY_REQUESTS',
-    message: 'Too many open connections from your address; close some and retry',
-    details: null,
-  },
-});
-const REFUSAL = [
-  'HTTP/1.1 429 Too Many Requests',
-  'Content-Type: application/json; charset=utf-8',
-  `Content-Length: ${Buffer.byteLength(REFUSAL_BODY)}`,
-  'Retry-After: 1',
-  'Connection: close',
-  '',
-  REFUSAL_BODY,
-].join('\r\n');
+/** A whole HTTP response in the standard error shape, for code that writes to a raw socket. */
+function rawErrorResponse(status: number, code: ErrorCode, message: string, extraHeaders: string[] = []) {
+  const body = JSON.stringify({ error: { code, message, details: null } });
+  return [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
+    'Content-Type: application/json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    ...extraHeaders,
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n');
+}
+
+const REFUSAL = rawErrorResponse(
+  429,
+  'TOO_MANY_REQUESTS',
+  'Too many open connections from your address; close some and retry',
+  ['Retry-After: 1'],
+);
+
+const CLIENT_ERRORS: Record<string, [number, ErrorCode, string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'REQUEST_TIMEOUT', 'The request was not received in time'],
+  HPE_HEADER_OVERFLOW: [431, 'HEADERS_TOO_LARGE', 'Request headers are too large'],
+};
+
+/**
+ * Answers what Node rejects before any route runs (a request too slow to arrive, headers too
+ * large, broken HTTP) in the standard error shape, instead of Fastify's own `{error, statusCode}`.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Duplex): void {
+  // A reset socket is gone: there is nobody to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] = CLIENT_ERRORS[error.code ?? ''] ?? [
+    400,
+    'BAD_REQUEST',
+    'Malformed HTTP request',
+  ];
+  if (socket.writable) socket.write(rawErrorResponse(status, code, message));
+  socket.destroy(error);
+}
 
 /**
  * Caps the connections one peer address holds open at once, so one client's idle or slow

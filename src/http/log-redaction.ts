@@ -1,7 +1,20 @@
 import type { FastifyRequest } from 'fastify';
 
-/** Paths whose last segment is a capability (a secret in the URL): logged as [REDACTED]. */
-const CAPABILITY_PATHS = ['/channels/email/inbound/'];
+/**
+ * The email hook's token (a secret in the URL) and anything after it, however the caller spelled
+ * the path around it: `//`, `..`, another case and %-escapes reach no route but still carry it.
+ */
+const CAPABILITY = /(\/inbound)\/.*$/i;
+
+function redactPath(path: string): string {
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // A malformed escape: look at the path as sent.
+  }
+  return CAPABILITY.test(decoded) ? decoded.replace(CAPABILITY, '$1/[REDACTED]') : path;
+}
 
 /**
  * A URL as it may appear in logs: every query value replaced (tokens, emails and search terms
@@ -9,9 +22,7 @@ const CAPABILITY_PATHS = ['/channels/email/inbound/'];
  */
 export function redactUrl(url: string): string {
   const mark = url.indexOf('?');
-  let path = mark === -1 ? url : url.slice(0, mark);
-  const capability = CAPABILITY_PATHS.find((prefix) => path.startsWith(prefix));
-  if (capability) path = `${capability}[REDACTED]`;
+  const path = redactPath(mark === -1 ? url : url.slice(0, mark));
   if (mark === -1) return path;
   const query = url
     .slice(mark + 1)

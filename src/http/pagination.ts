@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import type { IdPrefix } from '../lib/ids.js';
 import { badRequest } from './errors.js';
 
 /**
@@ -31,6 +32,20 @@ export const CursorParams = {
     'Cursor paging: the id of the last item of the previous page (meta.nextCursor).',
   ),
 };
+
+/**
+ * `CursorParams` for a list of `prefix`-ids: another list's id is no position in this one, so it
+ * gets the same 400 as junk instead of a silent empty or shifted page.
+ */
+export function cursorParams(prefix: IdPrefix) {
+  return {
+    ...CursorParams,
+    startingAfter: cursorParam(
+      'Cursor paging: the id of the last item of the previous page (meta.nextCursor).',
+      `^${prefix}_[0-9a-z]{1,40}$`,
+    ),
+  };
+}
 
 const CURSOR_NAMES = ['startingAfter', 'endingBefore'];
 

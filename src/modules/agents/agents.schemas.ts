@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { CursorParams, ListMeta, PageParams } from '../../http/pagination.js';
+import { cursorParams, ListMeta, PageParams } from '../../http/pagination.js';
 import { NonBlank, StringEnum, Timestamp } from '../../http/schema-helpers.js';
 
 export const AGENT_ROLES = ['admin', 'agent'] as const;
@@ -32,7 +32,7 @@ export const ListAgentsQuery = Type.Object(
       Type.Boolean({ description: 'true: active agents only; false: deactivated only.' }),
     ),
     ...PageParams,
-    ...CursorParams,
+    ...cursorParams('agent'),
   },
   { additionalProperties: false },
 );

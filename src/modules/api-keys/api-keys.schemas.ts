@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { CursorParams, ListMeta, PageParams } from '../../http/pagination.js';
+import { cursorParams, ListMeta, PageParams } from '../../http/pagination.js';
 import { NonBlank, Nullable, StringEnum, Timestamp } from '../../http/schema-helpers.js';
 
 const apiKeyProperties = {
@@ -51,7 +51,7 @@ export interface ApiKeyListView {
 }
 
 export const ListApiKeysQuery = Type.Object(
-  { ...PageParams, ...CursorParams },
+  { ...PageParams, ...cursorParams('key') },
   { additionalProperties: false },
 );
 export type ListApiKeysQuery = Static<typeof ListApiKeysQuery>;

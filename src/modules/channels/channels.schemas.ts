@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { CursorParams, ListMeta, PageParams } from '../../http/pagination.js';
+import { cursorParams, ListMeta, PageParams } from '../../http/pagination.js';
 import { Nullable, StringEnum, Timestamp } from '../../http/schema-helpers.js';
 
 export const CHANNEL_TYPES = ['email', 'telegram', 'widget'] as const;
@@ -182,7 +182,7 @@ export type ChannelView = Static<typeof Channel>;
 export const ChannelList = Type.Object({ data: Type.Array(Channel), meta: ListMeta });
 
 export const ListChannelsQuery = Type.Object(
-  { type: Type.Optional(StringEnum(CHANNEL_TYPES)), ...PageParams, ...CursorParams },
+  { type: Type.Optional(StringEnum(CHANNEL_TYPES)), ...PageParams, ...cursorParams('chn') },
   { additionalProperties: false },
 );
 export type ListChannelsQuery = Static<typeof ListChannelsQuery>;

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { CursorParams, ListMeta, PageParams } from '../../http/pagination.js';
+import { cursorParams, ListMeta, PageParams } from '../../http/pagination.js';
 import { NonBlank, Nullable, StringEnum, Timestamp } from '../../http/schema-helpers.js';
 
 export const CUSTOMER_SORTS = ['created_desc', 'created_asc', 'name_asc', 'updated_desc'] as const;
@@ -79,7 +79,7 @@ export const ListCustomersQuery = Type.Object(
         'Sort order. Cursor paging (limit/startingAfter) supports created_desc and created_asc only; name_asc puts customers without a name last.',
     }),
     ...PageParams,
-    ...CursorParams,
+    ...cursorParams('cus'),
   },
   { additionalProperties: false },
 );

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { errorResponses } from '../../http/errors.js';
 import type { ModuleRoutes } from '../../http/module.js';
+import { cursorParam } from '../../http/pagination.js';
 import { Timestamp } from '../../http/schema-helpers.js';
 import { listEvents } from './events.service.js';
 
@@ -17,9 +18,7 @@ const Event = Type.Object({
 
 const EventsQuery = Type.Object(
   {
-    startingAfter: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 100, description: 'The id of the last event you have.' }),
-    ),
+    startingAfter: cursorParam('The id of the last event you have.', '^evt_[0-9a-z]{1,40}$'),
     types: Type.Optional(
       Type.String({
         minLength: 1,

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { CursorParams, ListMeta, PageParams } from '../../http/pagination.js';
+import { cursorParams, ListMeta, PageParams } from '../../http/pagination.js';
 import { NonBlank, Nullable, StringEnum, Timestamp } from '../../http/schema-helpers.js';
 import { SlugInput } from './collections.schemas.js';
 
@@ -76,7 +76,7 @@ export const ListArticlesQuery = Type.Object(
     search: Type.Optional(SearchText('')),
     q: Type.Optional(SearchText('Alias of search.')),
     ...PageParams,
-    ...CursorParams,
+    ...cursorParams('art'),
   },
   { additionalProperties: false },
 );
@@ -157,7 +157,7 @@ export const WidgetListQuery = Type.Object(
     search: Type.Optional(SearchText('What the visitor typed.')),
     q: Type.Optional(SearchText('Alias of search.')),
     limit: Type.Integer({ minimum: 1, maximum: 50, default: 10, description: 'Results, 1–50.' }),
-    startingAfter: CursorParams.startingAfter,
+    startingAfter: cursorParams('art').startingAfter,
   },
   { additionalProperties: false },
 );

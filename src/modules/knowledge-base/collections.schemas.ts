@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { CursorParams, ListMeta, PageParams } from '../../http/pagination.js';
+import { cursorParams, ListMeta, PageParams } from '../../http/pagination.js';
 import { NonBlank, Nullable, Timestamp } from '../../http/schema-helpers.js';
 import { MAX_SLUG_LENGTH, SLUG_PATTERN } from '../../lib/slugs.js';
 
@@ -45,7 +45,7 @@ export const CollectionList = Type.Object({ data: Type.Array(Collection), meta: 
 export type CollectionListView = Static<typeof CollectionList>;
 
 export const ListCollectionsQuery = Type.Object(
-  { ...PageParams, ...CursorParams },
+  { ...PageParams, ...cursorParams('col') },
   { additionalProperties: false },
 );
 export type ListCollectionsQuery = Static<typeof ListCollectionsQuery>;

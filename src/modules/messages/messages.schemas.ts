@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { cursorParam } from '../../http/pagination.js';
 import { NonBlank, StringEnum, Timestamp } from '../../http/schema-helpers.js';
 import { Attachment, MAX_ATTACHMENTS } from '../uploads/uploads.schemas.js';
 
@@ -90,12 +91,9 @@ export type CreateMessageBody = Static<typeof CreateMessageBody>;
 export const ListMessagesQuery = Type.Object(
   {
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 50, description: 'Messages per page, 1–100.' }),
-    startingAfter: Type.Optional(
-      Type.String({
-        minLength: 1,
-        maxLength: 100,
-        description: 'The id of the last message you have (meta.nextCursor).',
-      }),
+    startingAfter: cursorParam(
+      'The id of the last message you have (meta.nextCursor).',
+      '^msg_[0-9a-z]{1,40}$',
     ),
     types: Type.Optional(
       Type.String({

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { CursorParams, ListMeta, PageParams } from '../../http/pagination.js';
+import { cursorParams, ListMeta, PageParams } from '../../http/pagination.js';
 import { NonBlank, Nullable, Timestamp } from '../../http/schema-helpers.js';
 
 const Color = Type.String({
@@ -31,7 +31,7 @@ export const ListTagsQuery = Type.Object(
       Type.String({ minLength: 1, maxLength: 64, description: 'Case-insensitive substring of the name.' }),
     ),
     ...PageParams,
-    ...CursorParams,
+    ...cursorParams('tag'),
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { CursorParams, cursorParam, ListMeta, PageParams } from '../../http/pagination.js';
+import { cursorParam, cursorParams, ListMeta, PageParams } from '../../http/pagination.js';
 import { NonBlank, Nullable, StringEnum, Timestamp } from '../../http/schema-helpers.js';
 import type { MessageView } from '../messages/messages.schemas.js';
 
@@ -139,11 +139,11 @@ export const ListTicketsQuery = Type.Object(
     ),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Alias of search.' })),
     ...PageParams,
-    ...CursorParams,
+    ...cursorParams('tkt'),
     // A ticket's code (ACME-42) names a position as well as its id does.
     startingAfter: cursorParam(
       'Cursor paging: the id or code of the last ticket of the previous page (meta.nextCursor).',
-      '^(?:[a-z]{2,6}_[0-9a-z]{1,40}|[A-Za-z0-9]{1,10}-[0-9]{1,15})$',
+      '^(?:tkt_[0-9a-z]{1,40}|[A-Za-z0-9]{1,10}-[0-9]{1,15})$',
     ),
     sort: Type.Optional(
       StringEnum(TICKET_SORTS, {

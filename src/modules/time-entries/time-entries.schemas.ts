@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { CursorParams, ListMeta, PageParams } from '../../http/pagination.js';
+import { cursorParams, ListMeta, PageParams } from '../../http/pagination.js';
 import { Nullable, Timestamp } from '../../http/schema-helpers.js';
 
 export const MAX_MINUTES = 1440;
@@ -45,7 +45,7 @@ export const TimeEntryParams = Type.Object({
 });
 
 export const ListTimeEntriesQuery = Type.Object(
-  { ...PageParams, ...CursorParams },
+  { ...PageParams, ...cursorParams('time') },
   { additionalProperties: false },
 );
 export type ListTimeEntriesQuery = Static<typeof ListTimeEntriesQuery>;
