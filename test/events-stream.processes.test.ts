@@ -76,7 +76,7 @@ describe.each(DIALECTS)('the event stream across two server processes and Redis 
     return ((await res.json()) as { id: string }).id;
   }
 
-  const ticketOf = (event: { data?: unknown }) =>
+  const ticketOf = (event: Record<string, unknown>) =>
     (event.data as { ticket?: { id?: string } } | undefined)?.ticket?.id;
 
   it('delivers a ticket written through server A to an SSE client on server B, live and on resume', async () => {
