@@ -265,7 +265,14 @@ describe.each(DIALECTS)('email channel (%s)', (dialect) => {
     orgId = org.org.id;
     api = client(t.app, org.apiKey);
     channel = await addChannel(ADDRESS);
-    listener = await startSmtpListener({ config: t.config, db, storage, box, log: t.app.log });
+    listener = await startSmtpListener({
+      config: t.config,
+      db,
+      storage,
+      box,
+      limiter: t.limiter,
+      log: t.app.log,
+    });
   });
 
   afterAll(async () => {

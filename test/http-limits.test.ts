@@ -165,7 +165,7 @@ describe.each(DIALECTS)('request logs (%s)', (dialect) => {
     const app = await buildApp({ config, db: database.db, limiter, logger: { level: 'info', stream } });
     try {
       await app.ready();
-      const org = await newOrg({ app, database, config, close: async () => undefined });
+      const org = await newOrg({ app, database, config, limiter, close: async () => undefined });
       const headers = { authorization: `Bearer ${org.apiKey}` };
       await app.inject({ url: '/v1/tickets?search=alice%40secret.example&per_page=5', headers });
       await app.inject({ url: '/v1/tickets?token=talki_sk_leaked123', headers });

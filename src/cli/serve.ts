@@ -46,7 +46,7 @@ export async function serve(): Promise<void> {
     let smtp: SmtpListener | undefined;
     if (config.smtpPort !== undefined) {
       try {
-        smtp = await startSmtpListener({ config, db: db.kysely, storage, box, log: app.log });
+        smtp = await startSmtpListener({ config, db: db.kysely, storage, box, limiter, log: app.log });
       } catch (error) {
         throw listenError(' for SMTP', config.smtpHost, config.smtpPort, error, {
           port: 'TALKI_SMTP_PORT',

@@ -11,6 +11,8 @@ export interface TestApp {
   app: FastifyInstance;
   database: TestDatabase;
   config: Config;
+  /** The app's rate limiter, for other listeners of the same server (SMTP) to share. */
+  limiter: RateLimiter;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ export async function startTestApp(
     app,
     database,
     config,
+    limiter,
     async close() {
       await app.close();
       await limiter.close();

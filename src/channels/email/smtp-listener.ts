@@ -5,7 +5,6 @@ import type { Config } from '../../config.js';
 import { AppError } from '../../http/errors.js';
 import type { ModuleDeps } from '../../http/module.js';
 import type { RateLimiter } from '../../http/rate-limit.js';
-import { createRateLimiter } from '../../http/rate-limit.factory.js';
 import { findEmailChannelByAddress } from '../../modules/channels/channels.lookup.js';
 import type { Channel } from '../types.js';
 import { ingestEmail } from './ingest.js';
@@ -13,10 +12,10 @@ import { EmailTooComplexError, MalformedEmailError } from './parse.js';
 import { InboundMailThrottled, MailThrottle, type MailThrottleConfig } from './throttle.js';
 
 export interface SmtpListenerDeps extends Pick<ModuleDeps, 'db' | 'storage' | 'box'> {
-  config: Pick<Config, 'smtpHost' | 'smtpPort' | 'emailMaxBytes' | 'redisUrl'> & MailThrottleConfig;
+  config: Pick<Config, 'smtpHost' | 'smtpPort' | 'emailMaxBytes'> & MailThrottleConfig;
   log: FastifyBaseLogger;
-  /** Mail budgets per sender and client; one of its own (memory, or Redis when set) when not given. */
-  limiter?: RateLimiter;
+  /** Mail budgets per sender and client: the server's own limiter, shared with the HTTP hook. */
+  limiter: RateLimiter;
 }
 
 export interface SmtpListener {
@@ -50,8 +49,7 @@ async function readMessage(stream: SMTPServerDataStream, limit: number): Promise
 export async function startSmtpListener(deps: SmtpListenerDeps): Promise<SmtpListener> {
   const { config, log } = deps;
   if (config.smtpPort === undefined) throw new Error('TALKI_SMTP_PORT is not set: no SMTP listener to start');
-  const ownLimiter = deps.limiter === undefined ? createRateLimiter(config) : undefined;
-  const throttle = new MailThrottle(deps.limiter ?? ownLimiter!, config);
+  const throttle = new MailThrottle(deps.limiter, config);
 
   async function channelFor(address: string): Promise<Channel<'email'> | undefined> {
     const channel = await findEmailChannelByAddress(deps.db, deps.box, address);
@@ -174,7 +172,6 @@ export async function startSmtpListener(deps: SmtpListenerDeps): Promise<SmtpLis
     port,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await ownLimiter?.close();
     },
   };
 }
