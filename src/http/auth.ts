@@ -2,10 +2,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Caller } from './caller.js';
-import { authenticateKey } from '../modules/api-keys/api-keys.service.js';
+import { apiKeyCaller } from '../modules/api-keys/api-keys.caller.js';
 import { authenticateAgent } from '../modules/auth/auth.service.js';
 import { looksLikeJwt } from '../modules/auth/auth.tokens.js';
-import { AppError, forbidden, notFound, unauthorized } from './errors.js';
+import { AppError, forbidden, unauthorized } from './errors.js';
+import { bearerToken } from './bearer.js';
 import type { RateLimiter } from './rate-limit.js';
 
 declare module 'fastify' {
@@ -28,13 +29,6 @@ export interface ApiAuthOptions {
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const ORG_HEADER = 'x-organization-id';
 
-function bearerToken(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (!header) return undefined;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match?.[1];
-}
-
 function headerValue(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -53,34 +47,9 @@ async function viaApiKey(
   request: FastifyRequest,
   token: string,
 ): Promise<Authenticated> {
-  const result = await authenticateKey(options.db, token);
-  if (!result.ok) {
-    throw unauthorized(
-      result.reason === 'expired'
-        ? `This API key expired at ${new Date(result.expiredAt).toISOString()}`
-        : 'Invalid or revoked API key',
-    );
-  }
-  const key = result.key;
-  if (key.kind === 'widget') {
-    throw forbidden('This is the public widget key; the REST API needs a secret API key');
-  }
   const orgHeader = headerValue(request, ORG_HEADER)?.trim();
-  if (orgHeader && orgHeader !== key.org_id) {
-    throw notFound(`Organization ${orgHeader} not found: this API key belongs to another organization`);
-  }
-  return {
-    caller: {
-      orgId: key.org_id,
-      actorType: 'api_key',
-      actorId: key.id,
-      name: key.name,
-      role: key.scope === 'write' ? 'admin' : 'agent',
-      scope: key.scope,
-    },
-    budget: key.id,
-    limit: key.rate_limit ?? key.org_rate_limit ?? options.defaultRateLimit,
-  };
+  const { caller, key } = await apiKeyCaller(options.db, token, orgHeader, 'the REST API');
+  return { caller, budget: key.id, limit: key.rate_limit ?? key.org_rate_limit ?? options.defaultRateLimit };
 }
 
 async function viaAccessToken(

@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { bearerToken } from '../../http/bearer.js';
 import { AppError, errorResponses, unauthorized } from '../../http/errors.js';
 import type { Person } from '../../http/caller.js';
 import type { ModuleDeps } from '../../http/module.js';
@@ -25,8 +26,7 @@ declare module 'fastify' {
  */
 export function accountRoutes({ db, config, limiter }: ModuleDeps) {
   async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    const token = match?.[1];
+    const token = bearerToken(request);
     if (!token || !looksLikeJwt(token)) {
       reply.header('WWW-Authenticate', 'Bearer realm="talki"');
       throw unauthorized('Send "Authorization: Bearer <access token>" from POST /v1/auth/login');

@@ -6,6 +6,7 @@ import type { ModuleRoutes } from '../../http/module.js';
 import { cursorParam } from '../../http/pagination.js';
 import { Timestamp } from '../../http/schema-helpers.js';
 import { listEvents } from './events.service.js';
+import { parseTypes } from './events.stream.js';
 
 const Event = Type.Object({
   id: Type.String({ examples: ['evt_01hsxq…'] }),
@@ -59,10 +60,7 @@ export const eventRoutes: ModuleRoutes = ({ db }) =>
       async (request) =>
         listEvents(db, request.caller, {
           startingAfter: request.query.startingAfter,
-          types: request.query.types
-            ?.split(',')
-            .map((t) => t.trim())
-            .filter(Boolean),
+          types: parseTypes(request.query.types),
           limit: request.query.limit,
         }),
     );

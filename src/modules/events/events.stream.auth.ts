@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Caller } from '../../http/caller.js';
-import { forbidden, notFound, unauthorized } from '../../http/errors.js';
-import { authenticateKey } from '../api-keys/api-keys.service.js';
+import { apiKeyCaller } from '../api-keys/api-keys.caller.js';
 import { authenticateAgent } from '../auth/auth.service.js';
 import { looksLikeJwt } from '../auth/auth.tokens.js';
 
@@ -18,28 +17,7 @@ export async function streamCaller(
   orgId: string | undefined,
 ): Promise<Caller> {
   if (looksLikeJwt(token)) return (await authenticateAgent(db, jwtSecret, token, orgId)).caller;
-  const result = await authenticateKey(db, token);
-  if (!result.ok) {
-    throw unauthorized(
-      result.reason === 'expired'
-        ? `This API key expired at ${new Date(result.expiredAt).toISOString()}`
-        : 'Invalid or revoked API key',
-    );
-  }
-  if (result.key.kind === 'widget') {
-    throw forbidden('This is the public widget key; the event stream needs a secret API key');
-  }
-  if (orgId && orgId !== result.key.org_id) {
-    throw notFound(`Organization ${orgId} not found: this API key belongs to another organization`);
-  }
-  return {
-    orgId: result.key.org_id,
-    actorType: 'api_key',
-    actorId: result.key.id,
-    name: result.key.name,
-    role: result.key.scope === 'write' ? 'admin' : 'agent',
-    scope: result.key.scope,
-  };
+  return (await apiKeyCaller(db, token, orgId, 'the event stream')).caller;
 }
 
 /** Whether the credentials still stand for the same caller (not revoked, not expired, same org). */

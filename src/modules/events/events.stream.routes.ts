@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { bearerToken } from '../../http/bearer.js';
 import { errorResponses } from '../../http/errors.js';
 import type { ModuleRoutes } from '../../http/module.js';
 import { acquireFeed } from '../../realtime/event-feed.js';
@@ -41,10 +42,6 @@ function lastEventId(request: FastifyRequest): string | undefined {
   const header = request.headers['last-event-id'];
   const value = (Array.isArray(header) ? header[0] : header)?.trim();
   return value || undefined;
-}
-
-function bearer(request: FastifyRequest): string {
-  return /^Bearer\s+(\S+)/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
 }
 
 export const eventStreamRoutes: ModuleRoutes = ({ db, config }) =>
@@ -107,7 +104,7 @@ export const eventStreamRoutes: ModuleRoutes = ({ db, config }) =>
           connection: 'close',
         });
         const sse = new SseWriter(response);
-        const token = bearer(request);
+        const token = bearerToken(request) ?? '';
         // eslint-disable-next-line prefer-const -- the heartbeat needs `end`, `end` clears the heartbeat
         let heartbeat: NodeJS.Timeout | undefined;
         const end = async (error?: { code: string; message: string }) => {
