@@ -11,6 +11,7 @@ import {
   recordDeliveryParts,
   setDeliveryState,
   shownAgentName,
+  writtenByPerson,
   threadOf,
 } from '../modules/messages/messages.service.js';
 import { supportNameOf } from '../modules/orgs/orgs.service.js';
@@ -56,15 +57,13 @@ async function deliver(deps: DeliveryDeps, job: ClaimedJob): Promise<void> {
   const ticket = await deliveryTargetOf(db, orgId, found.ticketId);
   if (!ticket) return;
   const at = Date.now();
-  // What the customer reads as the author: a person's name or the org's support name.
-  const agentName = shownAgentName(
-    { agentId: found.agentId, authorName: message.agentName ?? null },
-    await supportNameOf(db, orgId),
-  );
   if (ticket.channel === 'api') {
     await setDeliveryState(db, orgId, message.id, { status: 'sent', externalId: null, at });
     return;
   }
+  // What the customer reads as the author: a person's name or the org's support name.
+  const author = { agentId: found.agentId, authorName: message.agentName ?? null };
+  const agentName = shownAgentName(author, writtenByPerson(author) ? '' : await supportNameOf(db, orgId));
   if (ticket.channel === 'widget') {
     if (!(await widgetChannel(db, deps.box, orgId)).enabled)
       throw new PermanentFailure('the widget is disabled');

@@ -3,6 +3,7 @@ import type { Database } from '../../db/schema.js';
 import { invalidField, notFound } from '../../http/errors.js';
 import { cursorPage } from '../../http/pagination.js';
 import { liveCustomer } from '../../modules/customers/customers.inbound.js';
+import { writtenByPerson } from '../../modules/messages/messages.service.js';
 import { supportNameOf, ticketCodePrefix } from '../../modules/orgs/orgs.service.js';
 import { attachmentsOf } from '../../modules/uploads/uploads.service.js';
 import type { BlobStorage } from '../../storage/storage.js';
@@ -31,13 +32,17 @@ async function messageViews(
   rows: q.VisibleMessageRow[],
 ): Promise<WidgetMessageView[]> {
   if (rows.length === 0) return [];
+  // The support name is read only when some reply has no person behind it.
+  const keyless = rows.some(
+    (row) => row.role === 'agent' && !writtenByPerson({ agentId: row.agent_id, authorName: row.author_name }),
+  );
   const [files, supportName] = await Promise.all([
     attachmentsOf(
       db,
       orgId,
       rows.map((row) => row.id),
     ),
-    supportNameOf(db, orgId),
+    keyless ? supportNameOf(db, orgId) : '',
   ]);
   return rows.map((row) => messageView(row, files.get(row.id) ?? [], supportName));
 }

@@ -68,11 +68,18 @@ function view(row: MessageRecord): MessageView {
  * The author a customer sees on an agent reply: the agent who wrote it, else (an API key, or
  * anything that is no person) the org's support name — never a credential's label.
  */
-export function shownAgentName(
-  message: { agentId: string | null; authorName: string | null },
-  supportName: string,
-): string {
-  return message.agentId !== null && message.authorName !== null ? message.authorName : supportName;
+export function shownAgentName(message: ReplyAuthor, supportName: string): string {
+  return writtenByPerson(message) ? message.authorName : supportName;
+}
+
+interface ReplyAuthor {
+  agentId: string | null;
+  authorName: string | null;
+}
+
+/** Whether a person wrote the reply, so no support name is needed to show it. */
+export function writtenByPerson(message: ReplyAuthor): message is { agentId: string; authorName: string } {
+  return message.agentId !== null && message.authorName !== null;
 }
 
 /** Stores a message; the caller (the ticket's service) owns the transaction and the ticket's timestamps. */
