@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { emailInboundRoutes } from './channels/email/email.routes.js';
 import { SecretBox } from './channels/secret-box.js';
 import { widgetRoutes } from './channels/widget/widget.routes.js';
+import { registerWebApp } from './http/web-app.js';
 import { widgetScriptRoutes } from './channels/widget/widget.script.js';
 import { MAX_FRAME_BYTES, widgetSocketRoutes } from './channels/widget/widget.socket.js';
 import { widgetUploadRoutes } from './channels/widget/widget.uploads.routes.js';
@@ -188,6 +189,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(widgetSocketRoutes(moduleDeps));
   await app.register(eventSocketRoutes(moduleDeps));
   await app.register(widgetScriptRoutes());
+  await registerWebApp(app);
   await app.register(
     async (channels) => {
       for (const routes of CHANNEL_MODULES) await channels.register(routes(moduleDeps));

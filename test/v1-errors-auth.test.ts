@@ -117,7 +117,7 @@ describe.each(DIALECTS)('errors and auth (%s)', (dialect) => {
       // Another method on a path that exists is a 405 now: see v1-contract-edges.test.ts.
       ['GET', '/v2/tickets', true],
       ['GET', '/nope', false],
-      ['GET', '/', false],
+      ['GET', '/inboxes', false],
     ];
     it.each(routes)('%s %s → 404', async (method, url, withKey) => {
       const res = await t.app.inject({

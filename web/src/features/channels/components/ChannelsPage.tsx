@@ -1,0 +1,8 @@
+/** Placeholder: replaced by the channels feature. */
+export function ChannelsPage() {
+  return (
+    <section>
+      <h1>Email &amp; Telegram</h1>
+    </section>
+  );
+}

@@ -1,0 +1,8 @@
+/** Placeholder: replaced by the orgs feature. */
+export function OrganizationPage() {
+  return (
+    <section>
+      <h1>Organization</h1>
+    </section>
+  );
+}

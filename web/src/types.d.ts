@@ -1,0 +1,3 @@
+declare module 'get-nonce' {
+  export function setNonce(nonce: string): void;
+}
