@@ -22,11 +22,21 @@ const STALE_BY_EVENT_PREFIX: Record<string, string[]> = {
   canned_reply: ['canned-replies'],
 };
 
+/** A burst of events (a bulk import, a merge) refetches each screen once, not once per event. */
+const COALESCE_MS = 150;
+const pendingRoots = new Set<string>();
+let flushTimer: number | undefined;
+
 export function invalidateForEvent(client: QueryClient, event: TalkiEvent): void {
   const prefix = event.type.split('.')[0] ?? '';
-  for (const root of STALE_BY_EVENT_PREFIX[prefix] ?? []) {
-    void client.invalidateQueries({ queryKey: [root] });
-  }
+  for (const root of STALE_BY_EVENT_PREFIX[prefix] ?? []) pendingRoots.add(root);
+  if (flushTimer !== undefined || pendingRoots.size === 0) return;
+  flushTimer = window.setTimeout(() => {
+    flushTimer = undefined;
+    const roots = [...pendingRoots];
+    pendingRoots.clear();
+    for (const root of roots) void client.invalidateQueries({ queryKey: [root] });
+  }, COALESCE_MS);
 }
 
 /** Runs `handler` for each live event while mounted. */

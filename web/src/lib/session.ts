@@ -36,7 +36,7 @@ export interface Session {
 const REFRESH_KEY = 'talki.refreshToken';
 const ORG_KEY = 'talki.orgId';
 /** Refresh a little early so a request in flight doesn't carry a token that expires on the way. */
-const EXPIRY_MARGIN_MS = 30_000;
+const expiryMarginMs = (lifetimeMs: number) => Math.min(30_000, lifetimeMs / 5);
 
 type Listener = (session: Session | null) => void;
 
@@ -71,7 +71,7 @@ export function acceptTokens(pair: TokenPair, preferredOrgId?: string): Session 
     orgs: pair.orgs,
     orgId: org.id,
     accessToken: pair.accessToken,
-    accessExpiresAt: Date.now() + pair.expiresIn * 1000 - EXPIRY_MARGIN_MS,
+    accessExpiresAt: Date.now() + pair.expiresIn * 1000 - expiryMarginMs(pair.expiresIn * 1000),
   };
   publish(session);
   return session;
