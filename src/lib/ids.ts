@@ -19,7 +19,8 @@ export type IdPrefix =
   | 'sess'
   | 'job'
   | 'chn'
-  | 'vis';
+  | 'vis'
+  | 'canned';
 
 const nextUlid = monotonicFactory();
 
