@@ -98,10 +98,9 @@ async function insertChunked<T extends keyof Database>(
   if (rows.length === 0) return;
   const size = Math.max(1, Math.floor(MAX_PARAMS / Object.keys(rows[0]!).length));
   for (let i = 0; i < rows.length; i += size) {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a generic table name defeats Kysely's row typing
     await db
       .insertInto(table)
-      .values(rows.slice(i, i + size) as any)
+      .values(rows.slice(i, i + size))
       .execute();
   }
 }
