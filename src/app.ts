@@ -27,6 +27,7 @@ import { agentRoutes } from './modules/agents/agents.routes.js';
 import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { widgetChannel } from './modules/channels/channels.lookup.js';
+import { cannedReplyRoutes } from './modules/canned-replies/canned-replies.routes.js';
 import { channelRoutes } from './modules/channels/channels.routes.js';
 import { customerRoutes } from './modules/customers/customers.routes.js';
 import { Customer, CustomerList } from './modules/customers/customers.schemas.js';
@@ -67,6 +68,7 @@ const API_MODULES: ModuleRoutes[] = [
   eventRoutes,
   eventStreamRoutes,
   tagRoutes,
+  cannedReplyRoutes,
   customerRoutes,
   timeEntryRoutes,
   uploadRoutes,

@@ -110,6 +110,12 @@ export interface Config {
   readonly streamHeartbeatMs: number;
   /** How often each server process looks for new events to wake its streams, in ms. Env `TALKI_STREAM_POLL_MS`, default 250. */
   readonly streamPollMs: number;
+  /**
+   * How long an agent's viewing/typing presence on the event socket lasts after their last
+   * presence frame (the client re-sends it while it holds), in ms. Env `TALKI_PRESENCE_TTL_MS`,
+   * default 30000.
+   */
+  readonly presenceTtlMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -207,6 +213,7 @@ export function loadConfig(env: Env = process.env): Config {
     encryptionKey: optionalSecret(env, 'TALKI_ENCRYPTION_KEY', 32),
     streamHeartbeatMs: integer(env, 'TALKI_STREAM_HEARTBEAT_MS', 15_000, 50, 3_600_000),
     streamPollMs: integer(env, 'TALKI_STREAM_POLL_MS', 250, 10, 60_000),
+    presenceTtlMs: integer(env, 'TALKI_PRESENCE_TTL_MS', 30_000, 100, 3_600_000),
     ...requestLimits(env),
   });
 }

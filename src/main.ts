@@ -9,7 +9,7 @@ import {
   type CommandResult,
 } from './cli/commands.js';
 import { withContext } from './cli/context.js';
-import { telegramStandIn } from './cli/dev.js';
+import { devSeed, telegramStandIn } from './cli/dev.js';
 import { serve } from './cli/serve.js';
 import { StartupError } from './cli/startup.js';
 import { worker } from './cli/worker.js';
@@ -29,6 +29,7 @@ const OPTIONS = {
   'admin-email': { type: 'string' },
   'admin-password': { type: 'string' },
   'admin-name': { type: 'string' },
+  tickets: { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
   json: { type: 'boolean' },
@@ -46,6 +47,7 @@ const COMMANDS: Record<string, Command> = {
   'apikey list': apikeyList,
   'apikey revoke': apikeyRevoke,
   'agent create': agentCreate,
+  'dev seed': devSeed,
 };
 
 async function printOpenApi(): Promise<void> {
@@ -90,6 +92,7 @@ async function run(argv: string[]): Promise<number> {
       await printOpenApi();
       return 0;
     case 'dev':
+      if (second === 'seed') break;
       if (second !== 'telegram-stand-in')
         throw new UsageError(`unknown command "dev ${second ?? ''}"`.trim());
       await telegramStandIn(values);
@@ -140,12 +143,14 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-const LONG_RUNNING = ['serve', 'worker', 'dev'];
+const LONG_RUNNING = ['serve', 'worker', 'dev telegram-stand-in'];
 
 run(process.argv.slice(2)).then(
   (code) => {
     // serve, worker and the dev stand-in keep running; every other command ends here.
-    if (!LONG_RUNNING.includes(process.argv[2] ?? '')) process.exitCode = code;
+    const [first = '', second = ''] = process.argv.slice(2);
+    if (!LONG_RUNNING.includes(first) && !LONG_RUNNING.includes(`${first} ${second}`))
+      process.exitCode = code;
   },
   (error: unknown) => {
     const code = fail(error);

@@ -19,6 +19,7 @@ const COMMANDS = [
   'apikey revoke',
   'agent create',
   'dev telegram-stand-in',
+  'dev seed',
   'help',
 ];
 

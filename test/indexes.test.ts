@@ -16,6 +16,7 @@ import { hashKey } from '../src/modules/api-keys/api-keys.secrets.js';
 import { messagesOf } from '../src/modules/messages/messages.queries.js';
 import { createOrg, type CreatedOrg } from '../src/modules/orgs/orgs.service.js';
 import {
+  countByStatus,
   countTickets,
   findTicket,
   listTickets,
@@ -396,6 +397,33 @@ describe.each(DIALECTS)('query plans on %s', (dialect) => {
       expectIndexed(plan, filter === 'tag' ? 'ticket_tags' : 'tickets');
       expectSeekOn(plan, FILTER_COLUMNS[filter]);
     });
+  });
+
+  it.each([
+    ['all', undefined],
+    ['mine', 'agent'],
+    ['unassigned', null],
+  ] as const)("the inbox's %s counts per status read an index", async (view, who) => {
+    const filters: TicketFilters =
+      who === undefined ? {} : { assignedTo: who === null ? null : seeded.agentId };
+    const plan = await planOf(`countByStatus ${view}`, (q) => countByStatus(q, seeded.orgId, filters));
+    expectIndexed(plan, 'tickets');
+    expectSeekOn(plan, who === undefined ? 'org_id' : who === null ? UNASSIGNED_SEEK : 'assigned_to');
+  });
+
+  it('a search runs its full-text match once, not once per ticket', async () => {
+    const plan = await planOf('countByStatus search', (q) =>
+      countByStatus(q, seeded.orgId, { search: 'hello' }),
+    );
+    expectIndexed(plan, 'tickets');
+    if (dialect === 'sqlite') {
+      // The MATCH must drive the join (or be computed apart), never sit inside the ticket loop.
+      const lines = plan.text.split('\n');
+      const match = lines.findIndex((l) => l.includes('search_documents_fts'));
+      const tickets = lines.findIndex((l) => /^(SCAN|SEARCH) t\b/.test(l));
+      expect(match, plan.text).toBeGreaterThanOrEqual(0);
+      expect(match, plan.text).toBeLessThan(tickets);
+    }
   });
 
   it('finds a ticket by id through an index', async () => {

@@ -21,6 +21,8 @@ Commands:
   openapi                        Print the OpenAPI 3.1 document
   dev telegram-stand-in          Run a local stand-in for Telegram's Bot API, to try the
       [--port N] [--host H]      Telegram channel without a real bot
+  dev seed [--org ORG_ID]        Fill an org (a new one without --org) with realistic tickets,
+      [--tickets N] [--name NAME] [--admin-email E --admin-password P] [--json]
   help [COMMAND]                 Show this text, or one command's (so does COMMAND --help)
 
 Every command applies pending migrations first, against TALKI_DATA_DIR (SQLite, default ./data)
@@ -128,6 +130,25 @@ every bot token of the form <digits>:<text> is accepted. Stop it with Ctrl-C.
 Options:
   --port N                 Port to listen on (default 8081; 0 picks a free one)
   --host H                 Interface to bind (default 127.0.0.1)
+`,
+  'dev seed': `Usage: talki dev seed [--org ORG_ID] [--tickets N] [options]
+
+Fill an org with realistic data to try the inbox on: N tickets (default 100000) over the last
+180 days on every channel, mostly resolved, some open or pending, with priorities, 0–3 of 12
+coloured tags, 1–4 messages each (customer messages, agent replies, internal notes), spread
+over up to 2,000 customers and 5 new agents or unassigned. Tickets take the org's next codes,
+and are searchable, listed and counted like any other. Progress is printed on stderr.
+Without --org, an org is created first with its admin, as "talki org create" does.
+
+Options:
+  --org ORG_ID             Seed this existing org (default: create one)
+  --tickets N              How many tickets (default 100000)
+  --name NAME              The new org's name (default "Seed Co")
+  --admin-email EMAIL      The new org's admin email (default admin.<random>@seed.localhost)
+  --admin-password PASS    The new admin's password, at least 8 characters (default: none yet)
+${JSON_OPTION}: {"org","apiKey","widgetKey","admin","seeded"}
+                           (with --org: {"org","seeded"})
+${DATABASE}
 `,
   help: `Usage: talki help [COMMAND]
 

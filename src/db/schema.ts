@@ -415,6 +415,20 @@ export interface WidgetVisitorsTable {
   last_seen_at: number;
 }
 
+/** A saved answer agents insert by shortcut; `body` may hold placeholders the inbox fills in. */
+export interface CannedRepliesTable {
+  id: string;
+  org_id: string;
+  /** Unique per org: lowercase letters, digits, - and _. */
+  shortcut: string;
+  title: string;
+  body: string;
+  /** The agent who wrote it; null when an API key did. */
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   orgs: OrgsTable;
   agents: AgentsTable;
@@ -440,4 +454,5 @@ export interface Database {
   channels: ChannelsTable;
   channel_contacts: ChannelContactsTable;
   widget_visitors: WidgetVisitorsTable;
+  canned_replies: CannedRepliesTable;
 }

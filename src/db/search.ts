@@ -158,10 +158,16 @@ export function matchingRefs(
       .select(['d.ref_id', sql<number>`-ts_rank(d.search_vector, ${query})`.as('rank')]);
   }
   // FTS5's MATCH and bm25() name the table itself (an alias is not accepted there).
-  return documents
-    .innerJoin(sql<object>`search_documents_fts`.as('search_documents_fts'), (join) =>
-      join.on(sql<boolean>`search_documents_fts.rowid = d.id`),
-    )
-    .where(sql<boolean>`search_documents_fts MATCH ${ftsQuery(orgId, kind, words)}`)
-    .select(['d.ref_id', sql<number>`bm25(search_documents_fts, ${BM25_WEIGHTS})`.as('rank')]);
+  return (
+    documents
+      .innerJoin(sql<object>`search_documents_fts`.as('search_documents_fts'), (join) =>
+        join.on(sql<boolean>`search_documents_fts.rowid = d.id`),
+      )
+      .where(sql<boolean>`search_documents_fts MATCH ${ftsQuery(orgId, kind, words)}`)
+      .select(['d.ref_id', sql<number>`bm25(search_documents_fts, ${BM25_WEIGHTS})`.as('rank')])
+      // A LIMIT keeps SQLite from flattening this into the caller's join, where it would put the
+      // tickets outermost and run the MATCH once per ticket (minutes on 100,000 tickets); kept
+      // apart, the MATCH runs once and the join probes its result. -1 is no limit.
+      .limit(-1)
+  );
 }

@@ -2,8 +2,6 @@ import type { RealtimeBus, Unsubscribe } from './bus.js';
 
 export type PresenceState = 'viewing' | 'typing' | 'idle';
 export const PRESENCE_STATES: readonly PresenceState[] = ['viewing', 'typing', 'idle'];
-/** A viewing/typing state not repeated for this long is over (the client re-sends while it lasts). */
-export const PRESENCE_TTL_MS = 30_000;
 
 export interface PresenceFrame {
   type: 'presence';
@@ -22,7 +20,8 @@ const topic = (orgId: string) => `presence:${orgId}`;
 /**
  * One socket's presence in its org: who else views or types in which ticket. Ephemeral by
  * design (never in the event log); it travels on the realtime bus, so across processes with
- * Redis. A state ends when the socket says so, closes, or goes quiet for PRESENCE_TTL_MS.
+ * Redis. A state ends when the socket says so, closes, or goes quiet for `ttlMs` (the client
+ * re-sends a state while it lasts; TALKI_PRESENCE_TTL_MS).
  */
 export class Presence {
   private readonly mine = new Map<string, { state: PresenceState; at: number }>();
@@ -35,9 +34,10 @@ export class Presence {
     private readonly socketId: string,
     private readonly agent: { id: string; name: string },
     private readonly receive: (frame: PresenceFrame) => void,
+    private readonly ttlMs: number,
   ) {
     this.unsubscribe = bus.subscribe(topic(orgId), (message) => this.heard(message as PresenceMessage));
-    this.sweeper = setInterval(() => this.sweep(), Math.min(PRESENCE_TTL_MS / 3, 10_000));
+    this.sweeper = setInterval(() => this.sweep(), Math.max(10, Math.min(ttlMs / 3, 10_000)));
     this.sweeper.unref();
     void this.publish({ kind: 'hello', from: socketId });
   }
@@ -60,7 +60,7 @@ export class Presence {
   private sweep(): void {
     const now = Date.now();
     for (const [ticketId, entry] of this.mine) {
-      if (now - entry.at >= PRESENCE_TTL_MS) this.set(ticketId, 'idle');
+      if (now - entry.at >= this.ttlMs) this.set(ticketId, 'idle');
     }
   }
 

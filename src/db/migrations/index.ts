@@ -11,6 +11,7 @@ import * as identity from './0009_identity.js';
 import * as invitations from './0010_invitations.js';
 import * as inboundMail from './0011_inbound_mail.js';
 import * as eventStream from './0012_event_stream.js';
+import * as cannedReplies from './0013_canned_replies.js';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0010_invitations': invitations,
   '0011_inbound_mail': inboundMail,
   '0012_event_stream': eventStream,
+  '0013_canned_replies': cannedReplies,
 };

@@ -123,6 +123,7 @@ class EventSocket {
       randomUUID(),
       { id: caller.actorId, name: caller.name },
       (presence) => void this.send(presence),
+      config.presenceTtlMs,
     );
     await this.send({ type: 'ready', orgId: caller.orgId });
     this.pump = new EventPump(

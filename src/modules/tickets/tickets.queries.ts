@@ -197,6 +197,14 @@ export async function countTickets(
   return Number(row.total);
 }
 
+/** Matching tickets per status: one grouped query, read from an (org, …, status) index. */
+export function countByStatus(db: Kysely<Database>, orgId: string, filters: TicketFilters) {
+  return matching(db, orgId, filters)
+    .select((eb) => ['t.status', eb.fn.countAll<number>().as('count')])
+    .groupBy('t.status')
+    .execute();
+}
+
 /** A ticket's key within its org: its id or its number (the prefix is checked by the service). */
 export type TicketKey = { id: string } | { number: number };
 

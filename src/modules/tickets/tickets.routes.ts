@@ -4,12 +4,15 @@ import { Type } from 'typebox';
 import { errorResponses } from '../../http/errors.js';
 import type { ModuleRoutes } from '../../http/module.js';
 import { NoContent } from '../../http/schema-helpers.js';
+import { ticketCounts } from './tickets.counts.js';
 import { mergeTickets } from './tickets.merge.js';
 import * as service from './tickets.service.js';
 import {
   CreateTicketBody,
   ListTicketsQuery,
   MergeTicketBody,
+  TicketCounts,
+  TicketCountsQuery,
   TicketParams,
   UpdateTicketBody,
 } from './tickets.schemas.js';
@@ -33,6 +36,23 @@ export const ticketRoutes: ModuleRoutes = ({ db }) =>
         },
       },
       async (request) => service.listTickets(db, request.caller, request.query),
+    );
+
+    // Declared before /tickets/:id so that reading it never reaches the id route.
+    app.get(
+      '/tickets/counts',
+      {
+        schema: {
+          tags,
+          operationId: 'countTickets',
+          summary: 'Count tickets for the inbox',
+          description:
+            "Live counts of the inbox's views — `all`, `mine` (the calling agent's tickets; null for an API key) and `unassigned` — in total and per status. Takes the list's narrowing filters (channel, tag, priority, assignedTo, customerId, dates, search/q); an `assignedTo` naming someone else leaves `mine` or `unassigned` at zero.",
+          querystring: TicketCountsQuery,
+          response: { 200: TicketCounts, ...errorResponses(400, 401, 403, 429) },
+        },
+      },
+      async (request) => ticketCounts(db, request.caller, request.query),
     );
 
     app.get(

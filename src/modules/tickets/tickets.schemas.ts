@@ -103,41 +103,47 @@ export const TicketList = Type.Object(
   },
 );
 
+/** The narrowing filters a ticket list and the inbox's counts share (everything but status). */
+const ticketFilterProperties = {
+  channel: Type.Optional(StringEnum(TICKET_CHANNELS, { description: 'Filter by channel.' })),
+  assignedTo: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description:
+        'An agent id, "unassigned" for unassigned tickets, or "me" for the calling agent\'s (an API key is no agent: 400).',
+    }),
+  ),
+  tag: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 64, description: 'Only tickets with this tag.' }),
+  ),
+  priority: Type.Optional(StringEnum(TICKET_PRIORITIES, { description: 'Filter by priority.' })),
+  customerId: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 100, description: 'Only this customer’s tickets.' }),
+  ),
+  createdAfter: Type.Optional(
+    Type.String({ format: 'date-time', description: 'Created strictly after this instant.' }),
+  ),
+  createdBefore: Type.Optional(
+    Type.String({ format: 'date-time', description: 'Created strictly before this instant.' }),
+  ),
+  updatedAfter: Type.Optional(
+    Type.String({ format: 'date-time', description: 'Updated strictly after this instant.' }),
+  ),
+  search: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 500,
+      description: 'Full text over subject, messages and customer name/email; ranked.',
+    }),
+  ),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Alias of search.' })),
+};
+
 export const ListTicketsQuery = Type.Object(
   {
     status: Type.Optional(StringEnum(TICKET_STATUSES, { description: 'Filter by status.' })),
-    channel: Type.Optional(StringEnum(TICKET_CHANNELS, { description: 'Filter by channel.' })),
-    assignedTo: Type.Optional(
-      Type.String({
-        minLength: 1,
-        maxLength: 100,
-        description: 'An agent id, or "unassigned" for unassigned tickets.',
-      }),
-    ),
-    tag: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 64, description: 'Only tickets with this tag.' }),
-    ),
-    priority: Type.Optional(StringEnum(TICKET_PRIORITIES, { description: 'Filter by priority.' })),
-    customerId: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 100, description: 'Only this customer’s tickets.' }),
-    ),
-    createdAfter: Type.Optional(
-      Type.String({ format: 'date-time', description: 'Created strictly after this instant.' }),
-    ),
-    createdBefore: Type.Optional(
-      Type.String({ format: 'date-time', description: 'Created strictly before this instant.' }),
-    ),
-    updatedAfter: Type.Optional(
-      Type.String({ format: 'date-time', description: 'Updated strictly after this instant.' }),
-    ),
-    search: Type.Optional(
-      Type.String({
-        minLength: 1,
-        maxLength: 500,
-        description: 'Full text over subject, messages and customer name/email; ranked.',
-      }),
-    ),
-    q: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Alias of search.' })),
+    ...ticketFilterProperties,
     ...PageParams,
     ...cursorParams('tkt'),
     // A ticket's code (ACME-42) names a position as well as its id does.
@@ -155,6 +161,28 @@ export const ListTicketsQuery = Type.Object(
   { additionalProperties: false },
 );
 export type ListTicketsQuery = Static<typeof ListTicketsQuery>;
+
+export const TicketCountsQuery = Type.Object(ticketFilterProperties, { additionalProperties: false });
+export type TicketCountsQuery = Static<typeof TicketCountsQuery>;
+
+const StatusCounts = Type.Object(
+  {
+    total: Type.Integer({ description: 'Tickets in the view, whatever their status.' }),
+    open: Type.Integer(),
+    pending: Type.Integer(),
+    resolved: Type.Integer(),
+  },
+  { description: 'Tickets in the view: in all, and per status (one key per status).' },
+);
+
+export const TicketCounts = Type.Object({
+  all: StatusCounts,
+  mine: Nullable(StatusCounts, { description: "The calling agent's tickets; null for an API key." }),
+  unassigned: StatusCounts,
+});
+// One key per status: adding a status without its count is a type error here.
+export type StatusCountsView = Static<typeof StatusCounts> & Record<(typeof TICKET_STATUSES)[number], number>;
+export type TicketCountsView = Static<typeof TicketCounts>;
 
 export const TicketParams = Type.Object({
   id: Type.String({ description: 'Ticket id (tkt_…) or code (ACME-42).' }),

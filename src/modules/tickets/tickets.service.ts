@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Database, TicketStatus } from '../../db/schema.js';
 import { reserveTicketNumber } from '../../db/sequences.js';
-import type { Caller } from '../../http/caller.js';
+import { agentIdOf, type Caller } from '../../http/caller.js';
 import { invalidField, notFound } from '../../http/errors.js';
 import { cursorPage, pagingOf } from '../../http/pagination.js';
 import { newId } from '../../lib/ids.js';
@@ -18,6 +18,7 @@ import * as q from './tickets.queries.js';
 import type {
   CreateTicketBody,
   ListTicketsQuery,
+  TicketCountsQuery,
   TicketView,
   TicketWithMessagesView,
   UpdateTicketBody,
@@ -69,14 +70,22 @@ function instant(value: string | undefined): number | undefined {
   return value === undefined ? undefined : Date.parse(value);
 }
 
-async function filtersOf(
+/**
+ * The list's filters from its query (the inbox's counts use the same, without status).
+ * `assignedTo`: an agent id, "unassigned", or "me" for the calling agent.
+ */
+export async function filtersOf(
   db: Kysely<Database>,
   caller: Caller,
-  query: ListTicketsQuery,
+  query: TicketCountsQuery & { status?: TicketStatus | undefined },
 ): Promise<q.TicketFilters> {
   let assignedTo: string | null | undefined;
   if (query.assignedTo === 'unassigned') assignedTo = null;
-  else if (query.assignedTo !== undefined) {
+  else if (query.assignedTo === 'me') {
+    const me = agentIdOf(caller);
+    if (me === null) throw invalidField('assignedTo', '"me" needs an agent\'s access token, not an API key');
+    assignedTo = me;
+  } else if (query.assignedTo !== undefined) {
     if (!(await findOrgAgent(db, caller.orgId, query.assignedTo))) {
       throw invalidField('assignedTo', `no agent "${query.assignedTo}" in this organization`);
     }
@@ -97,7 +106,7 @@ async function filtersOf(
 }
 
 /** `search` or its alias `q` (not both, unless equal); text without any word is a 400. */
-function searchTextOf(query: ListTicketsQuery): string | undefined {
+function searchTextOf(query: { search?: string | undefined; q?: string | undefined }): string | undefined {
   if (query.search !== undefined && query.q !== undefined && query.search !== query.q) {
     throw invalidField('q', 'is an alias of search: send one of them');
   }
