@@ -73,8 +73,17 @@ export function AddAgentDialog({ onClose }: { onClose: () => void }) {
             autoFocus
           />
         </Field>
-        <Field label="Name" hint="Optional: defaults to the part of the email before @." error={errors.fields.name}>
-          <input value={name} onChange={(event) => setName(event.target.value)} maxLength={200} autoComplete="off" />
+        <Field
+          label="Name"
+          hint="Optional: defaults to the part of the email before @."
+          error={errors.fields.name}
+        >
+          <input
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            maxLength={200}
+            autoComplete="off"
+          />
         </Field>
         <Field
           label="Role"

@@ -62,8 +62,8 @@ export function AgentsPage() {
         <div>
           <h1 id="agents-title">Agents</h1>
           <p className={screen.lead}>
-            The people who answer tickets in this organization. Deactivated agents can’t sign in here or be assigned
-            tickets; their messages stay.
+            The people who answer tickets in this organization. Deactivated agents can’t sign in here or be
+            assigned tickets; their messages stay.
           </p>
         </div>
         <Button variant="primary" onClick={() => setAdding(true)}>
@@ -124,9 +124,7 @@ export function AgentsPage() {
                       <option value="admin">Admin</option>
                     </select>
                   </td>
-                  <td>
-                    {agent.active ? <Badge tone="success">Active</Badge> : <Badge>Deactivated</Badge>}
-                  </td>
+                  <td>{agent.active ? <Badge tone="success">Active</Badge> : <Badge>Deactivated</Badge>}</td>
                   <td className={screen.nowrap}>{formatDate(agent.createdAt)}</td>
                   <td>
                     <div className={screen.actions}>
@@ -164,8 +162,8 @@ export function AgentsPage() {
         )}
       </div>
       <p className={screen.muted}>
-        People who already had a Talki login appear here as soon as they are invited, and can act here once they
-        accept.
+        People who already had a Talki login appear here as soon as they are invited, and can act here once
+        they accept.
       </p>
 
       {adding ? <AddAgentDialog onClose={() => setAdding(false)} /> : null}

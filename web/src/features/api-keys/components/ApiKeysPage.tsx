@@ -11,8 +11,16 @@ import { useApiKeys, useRevokeApiKey, type ApiKey } from '../api/api-keys';
 import { CreateApiKeyDialog } from './CreateApiKeyDialog';
 import styles from './ApiKeysPage.module.css';
 
-const STATUS_TONE: Record<ApiKey['status'], BadgeTone> = { active: 'success', expired: 'warning', revoked: 'danger' };
-const STATUS_TEXT: Record<ApiKey['status'], string> = { active: 'Active', expired: 'Expired', revoked: 'Revoked' };
+const STATUS_TONE: Record<ApiKey['status'], BadgeTone> = {
+  active: 'success',
+  expired: 'warning',
+  revoked: 'danger',
+};
+const STATUS_TEXT: Record<ApiKey['status'], string> = {
+  active: 'Active',
+  expired: 'Expired',
+  revoked: 'Revoked',
+};
 
 function rateLimitText(limit: number | null): string {
   if (limit === null) return 'Org default';
@@ -34,7 +42,8 @@ export function ApiKeysPage() {
         <div>
           <h1 id="api-keys-title">API keys</h1>
           <p className={screen.lead}>
-            Secret keys let your servers call the Talki REST API. Send one as <code>Authorization: Bearer …</code>.
+            Secret keys let your servers call the Talki REST API. Send one as{' '}
+            <code>Authorization: Bearer …</code>.
           </p>
         </div>
         <Button variant="primary" onClick={() => setCreating(true)}>
@@ -85,7 +94,11 @@ export function ApiKeysPage() {
                       <td>
                         <div className={screen.actions}>
                           {key.status === 'active' ? (
-                            <Button size="sm" onClick={() => setRevoking(key)} aria-label={`Revoke ${key.name}`}>
+                            <Button
+                              size="sm"
+                              onClick={() => setRevoking(key)}
+                              aria-label={`Revoke ${key.name}`}
+                            >
                               Revoke
                             </Button>
                           ) : null}
@@ -103,7 +116,9 @@ export function ApiKeysPage() {
               <h2 id="widget-key-title" className={screen.cardTitle}>
                 Chat widget key
               </h2>
-              <p className={screen.lead}>Public: it goes in your site’s widget snippet and can only act as a visitor.</p>
+              <p className={screen.lead}>
+                Public: it goes in your site’s widget snippet and can only act as a visitor.
+              </p>
               {widgetKeys.map((key) => (
                 <div key={key.id} className={`${screen.card} ${styles.widgetKey}`}>
                   <code>{key.publicKey ?? key.prefix}</code>

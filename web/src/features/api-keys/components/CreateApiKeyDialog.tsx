@@ -12,7 +12,13 @@ import styles from './ApiKeysPage.module.css';
 const FIELDS = ['name', 'scope', 'rateLimit'] as const;
 
 /** Create a key, then show its secret this once: closing the dialog forgets it. */
-export function CreateApiKeyDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
+export function CreateApiKeyDialog({
+  open,
+  onOpenChange,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}) {
   const create = useCreateApiKey();
   const [name, setName] = useState('');
   const [scope, setScope] = useState<'read' | 'write'>('write');
@@ -41,7 +47,10 @@ export function CreateApiKeyDialog({ open, onOpenChange }: { open: boolean; onOp
     setErrors(NO_FORM_ERRORS);
     const limit = rateLimit.trim();
     if (limit !== '' && !/^\d+$/.test(limit)) {
-      setErrors({ fields: { rateLimit: 'Rate limit must be a whole number (0 = unlimited)' }, general: null });
+      setErrors({
+        fields: { rateLimit: 'Rate limit must be a whole number (0 = unlimited)' },
+        general: null,
+      });
       return;
     }
     try {
@@ -58,10 +67,15 @@ export function CreateApiKeyDialog({ open, onOpenChange }: { open: boolean; onOp
 
   if (created) {
     return (
-      <Dialog open={open} onOpenChange={change} title="Copy your new API key" description={`Key “${created.name}” is ready.`}>
+      <Dialog
+        open={open}
+        onOpenChange={change}
+        title="Copy your new API key"
+        description={`Key “${created.name}” is ready.`}
+      >
         <p className={styles.warning} role="note">
-          <strong>You won’t see this key again.</strong> Copy it now and keep it somewhere safe: Talki stores only a
-          hash of it. If you lose it, revoke it and create another.
+          <strong>You won’t see this key again.</strong> Copy it now and keep it somewhere safe: Talki stores
+          only a hash of it. If you lose it, revoke it and create another.
         </p>
         <div className={styles.secretRow}>
           <label htmlFor="new-api-key-secret" className="visually-hidden">
@@ -99,12 +113,24 @@ export function CreateApiKeyDialog({ open, onOpenChange }: { open: boolean; onOp
           </p>
         ) : null}
         <Field label="Name" hint="What the key is for, e.g. “Zapier integration”." error={errors.fields.name}>
-          <input value={name} onChange={(event) => setName(event.target.value)} maxLength={100} required autoFocus />
+          <input
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            maxLength={100}
+            required
+            autoFocus
+          />
         </Field>
         <fieldset className={styles.scope} aria-describedby="api-key-scope-hint">
           <legend>Scope</legend>
           <label>
-            <input type="radio" name="scope" value="read" checked={scope === 'read'} onChange={() => setScope('read')} />
+            <input
+              type="radio"
+              name="scope"
+              value="read"
+              checked={scope === 'read'}
+              onChange={() => setScope('read')}
+            />
             Read — GET requests only
           </label>
           <label>

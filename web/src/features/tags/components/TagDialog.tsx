@@ -39,7 +39,10 @@ export function TagDialog({ tag, onClose }: { tag: Tag | null; onClose: () => vo
     const typed = hexText.trim();
     const color = typed === '' ? null : typed.startsWith('#') ? typed : `#${typed}`;
     if (color !== null && !HEX.test(color)) {
-      setErrors({ fields: { color: 'Colour must be a hex colour like #2B5BD7, or empty for none' }, general: null });
+      setErrors({
+        fields: { color: 'Colour must be a hex colour like #2B5BD7, or empty for none' },
+        general: null,
+      });
       return;
     }
     setErrors(NO_FORM_ERRORS);
@@ -68,7 +71,13 @@ export function TagDialog({ tag, onClose }: { tag: Tag | null; onClose: () => vo
           </p>
         ) : null}
         <Field label="Name" error={errors.fields.name}>
-          <input value={name} onChange={(event) => setName(event.target.value)} maxLength={64} required autoFocus />
+          <input
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            maxLength={64}
+            required
+            autoFocus
+          />
         </Field>
         <fieldset className={styles.colour}>
           <legend>Colour</legend>
@@ -102,7 +111,12 @@ export function TagDialog({ tag, onClose }: { tag: Tag | null; onClose: () => vo
                 onChange={(event) => pick(event.target.value.toUpperCase())}
               />
             </label>
-            <Field label="Hex" hint="Empty for no colour." error={errors.fields.color} className={styles.hexField}>
+            <Field
+              label="Hex"
+              hint="Empty for no colour."
+              error={errors.fields.color}
+              className={styles.hexField}
+            >
               <input
                 className={styles.hex}
                 value={hexText}

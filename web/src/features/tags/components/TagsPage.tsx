@@ -25,7 +25,9 @@ export function TagsPage() {
       <div className={screen.header}>
         <div>
           <h1 id="tags-title">Tags</h1>
-          <p className={screen.lead}>Tags group tickets for filtering and reporting. A colour makes them easy to spot.</p>
+          <p className={screen.lead}>
+            Tags group tickets for filtering and reporting. A colour makes them easy to spot.
+          </p>
         </div>
         <Button variant="primary" onClick={() => setEditing({ tag: null })}>
           Create tag
@@ -78,7 +80,11 @@ export function TagsPage() {
                   <td>
                     {tag.color ? (
                       <span className={styles.swatch}>
-                        <span className={styles.swatchBox} style={{ background: tag.color }} aria-hidden="true" />
+                        <span
+                          className={styles.swatchBox}
+                          style={{ background: tag.color }}
+                          aria-hidden="true"
+                        />
                         <span className={screen.mono}>{tag.color.toUpperCase()}</span>
                       </span>
                     ) : (
@@ -102,7 +108,9 @@ export function TagsPage() {
           </table>
         )}
       </div>
-      {editing ? <TagDialog key={editing.tag?.id ?? 'new'} tag={editing.tag} onClose={() => setEditing(null)} /> : null}
+      {editing ? (
+        <TagDialog key={editing.tag?.id ?? 'new'} tag={editing.tag} onClose={() => setEditing(null)} />
+      ) : null}
       <ConfirmActionDialog
         open={deleting !== null}
         onOpenChange={(open) => {
