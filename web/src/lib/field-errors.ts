@@ -12,8 +12,11 @@ export interface FormErrors {
 
 export const NO_FORM_ERRORS: FormErrors = { fields: {}, general: null };
 
-/** `known` are the form's own field names: an error naming another field goes to the alert. */
-export function formErrorsOf(error: unknown, known: readonly string[]): FormErrors {
+/**
+ * `labels` maps the form's own API field names to their visible labels; an error naming another
+ * field goes to the alert.
+ */
+export function formErrorsOf(error: unknown, labels: Record<string, string>): FormErrors {
   if (!(error instanceof ApiError)) {
     return { fields: {}, general: error instanceof Error ? error.message : 'Something went wrong' };
   }
@@ -22,15 +25,16 @@ export function formErrorsOf(error: unknown, known: readonly string[]): FormErro
   if (Array.isArray(listed)) {
     for (const item of listed as Array<{ field?: unknown; message?: unknown }>) {
       const field = typeof item.field === 'string' ? item.field : '';
-      if (known.includes(field) && typeof item.message === 'string' && !fields[field]) {
-        fields[field] = `${capitalise(field)} ${item.message}`;
+      const label = Object.hasOwn(labels, field) ? labels[field] : undefined;
+      if (label && typeof item.message === 'string' && !fields[field]) {
+        fields[field] = `${label} ${readable(item.message)}`;
       }
     }
   }
   return { fields, general: Object.keys(fields).length > 0 ? null : error.message };
 }
 
-function capitalise(field: string): string {
-  const words = field.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
+/** A regular expression means nothing to a person: the field's hint says what is expected. */
+function readable(message: string): string {
+  return message.startsWith('must match pattern') ? 'is not in the expected format' : message;
 }

@@ -8,7 +8,7 @@ import { newIdempotencyKey } from '../../../lib/ids';
 import { useCreateAgent } from '../api/agents-admin';
 import styles from './AgentsPage.module.css';
 
-const FIELDS = ['email', 'name', 'role', 'password'] as const;
+const FIELDS = { email: 'Email', name: 'Name', role: 'Role', password: 'Password' };
 
 /**
  * Adds a person by email. A new email gets a login at once; an email that already has a Talki

@@ -42,8 +42,7 @@ export function ApiKeysPage() {
         <div>
           <h1 id="api-keys-title">API keys</h1>
           <p className={screen.lead}>
-            Secret keys let your servers call the Talki REST API. Send one as{' '}
-            <code>Authorization: Bearer …</code>.
+            Secret keys let your servers and integrations call the Talki REST API as this organization.
           </p>
         </div>
         <Button variant="primary" onClick={() => setCreating(true)}>

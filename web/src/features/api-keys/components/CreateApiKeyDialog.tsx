@@ -9,7 +9,7 @@ import { newIdempotencyKey } from '../../../lib/ids';
 import { useCreateApiKey, type CreatedApiKey } from '../api/api-keys';
 import styles from './ApiKeysPage.module.css';
 
-const FIELDS = ['name', 'scope', 'rateLimit'] as const;
+const FIELDS = { name: 'Name', scope: 'Scope', rateLimit: 'Rate limit' };
 
 /** Create a key, then show its secret this once: closing the dialog forgets it. */
 export function CreateApiKeyDialog({

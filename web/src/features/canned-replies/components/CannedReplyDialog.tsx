@@ -38,7 +38,7 @@ export function CannedReplyDialog({ reply, onClose }: { reply: CannedReply | nul
       announce(reply ? `Canned reply ${saved.title} saved` : `Canned reply ${saved.title} created`);
       onClose();
     } catch (caught) {
-      setErrors(formErrorsOf(caught, ['shortcut', 'title', 'body']));
+      setErrors(formErrorsOf(caught, { shortcut: 'Shortcut', title: 'Title', body: 'Reply' }));
     }
   };
 

@@ -16,7 +16,13 @@ interface Values {
   defaultRateLimit: string;
   codePrefix: string;
 }
-const FIELDS = ['name', 'supportName', 'timeZone', 'defaultRateLimit', 'codePrefix'] as const;
+const FIELDS = {
+  name: 'Name',
+  supportName: 'Support name',
+  timeZone: 'Time zone',
+  defaultRateLimit: 'Default rate limit',
+  codePrefix: 'Ticket code prefix',
+};
 
 function valuesOf(org: Organization): Values {
   return {

@@ -51,7 +51,7 @@ export function TagDialog({ tag, onClose }: { tag: Tag | null; onClose: () => vo
       announce(tag ? `Tag ${saved.name} saved` : `Tag ${saved.name} created`);
       onClose();
     } catch (caught) {
-      setErrors(formErrorsOf(caught, ['name', 'color']));
+      setErrors(formErrorsOf(caught, { name: 'Name', color: 'Colour' }));
     }
   };
 
