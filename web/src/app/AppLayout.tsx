@@ -27,9 +27,11 @@ export function AppLayout() {
   );
   useShortcut({ key: 'g', description: 'Go to the inbox', scope: 'Global' }, () => void navigate('/inbox'));
 
-  // Another org's data must never show under this one's name.
+  // Another org's data must never show under this one's name. Reset, not remove: this runs after
+  // the screen's own effects, and a removed query leaves the screen's observer pending forever
+  // (a reload of any screen hung on "Loading…"); a reset clears the data and refetches.
   useEffect(() => {
-    queryClient.removeQueries();
+    void queryClient.resetQueries();
   }, [session.orgId, queryClient]);
 
   const org = session.orgs.find((candidate) => candidate.id === session.orgId);
