@@ -62,6 +62,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tickets/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count tickets for the inbox
+         * @description Live counts of the inbox's views — `all`, `mine` (the calling agent's tickets; null for an API key) and `unassigned` — in total and per status. Takes the list's narrowing filters (channel, tag, priority, assignedTo, customerId, dates, search/q); an `assignedTo` naming someone else leaves `mine` or `unassigned` at zero.
+         */
+        get: operations["countTickets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tickets/{id}": {
         parameters: {
             query?: never;
@@ -247,6 +267,52 @@ export interface paths {
          * @description Change the colour or the name; a new name applies to every ticket carrying the tag.
          */
         patch: operations["updateTag"];
+        trace?: never;
+    };
+    "/v1/canned-replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List canned replies
+         * @description Saved replies by shortcut. Page with `page`/`per_page` or `limit`/`startingAfter`.
+         */
+        get: operations["listCannedReplies"];
+        put?: never;
+        /**
+         * Create canned reply
+         * @description The shortcut is unique within the organization (409 when taken).
+         */
+        post: operations["createCannedReply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/canned-replies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get canned reply */
+        get: operations["getCannedReply"];
+        put?: never;
+        post?: never;
+        /** Delete canned reply */
+        delete: operations["deleteCannedReply"];
+        options?: never;
+        head?: never;
+        /**
+         * Update canned reply
+         * @description Only the fields sent change.
+         */
+        patch: operations["updateCannedReply"];
         trace?: never;
     };
     "/v1/customers": {
@@ -1575,7 +1641,7 @@ export interface operations {
                 status?: "open" | "resolved" | "pending";
                 /** @description Filter by channel. */
                 channel?: "widget" | "email" | "telegram" | "api";
-                /** @description An agent id, or "unassigned" for unassigned tickets. */
+                /** @description An agent id, "unassigned" for unassigned tickets, or "me" for the calling agent's (an API key is no agent: 400). */
                 assignedTo?: string;
                 /** @description Only tickets with this tag. */
                 tag?: string;
@@ -1772,6 +1838,108 @@ export interface operations {
             };
             /** @description Unsupported Content-Type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    countTickets: {
+        parameters: {
+            query?: {
+                /** @description Filter by channel. */
+                channel?: "widget" | "email" | "telegram" | "api";
+                /** @description An agent id, "unassigned" for unassigned tickets, or "me" for the calling agent's (an API key is no agent: 400). */
+                assignedTo?: string;
+                /** @description Only tickets with this tag. */
+                tag?: string;
+                /** @description Filter by priority. */
+                priority?: "low" | "normal" | "high" | "urgent";
+                /** @description Only this customer’s tickets. */
+                customerId?: string;
+                /** @description Created strictly after this instant. */
+                createdAfter?: string;
+                /** @description Created strictly before this instant. */
+                createdBefore?: string;
+                /** @description Updated strictly after this instant. */
+                updatedAfter?: string;
+                /** @description Full text over subject, messages and customer name/email; ranked. */
+                search?: string;
+                /** @description Alias of search. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Tickets in the view: in all, and per status (one key per status). */
+                        all: {
+                            /** @description Tickets in the view, whatever their status. */
+                            total: number;
+                            open: number;
+                            pending: number;
+                            resolved: number;
+                        };
+                        /** @description The calling agent's tickets; null for an API key. */
+                        mine: {
+                            /** @description Tickets in the view, whatever their status. */
+                            total: number;
+                            open: number;
+                            pending: number;
+                            resolved: number;
+                        } | null;
+                        /** @description Tickets in the view: in all, and per status (one key per status). */
+                        unassigned: {
+                            /** @description Tickets in the view, whatever their status. */
+                            total: number;
+                            open: number;
+                            pending: number;
+                            resolved: number;
+                        };
+                    };
+                };
+            };
+            /** @description Bad request: details.fields names every field that failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid API key or token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The key or agent lacks permission for this operation */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2914,6 +3082,534 @@ export interface operations {
             };
             /** @description Conflicts with an existing record */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listCannedReplies: {
+        parameters: {
+            query?: {
+                /** @description Case-insensitive substring of the shortcut or the title. */
+                q?: string;
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Results per page, 1–100 (default 25). */
+                per_page?: number;
+                /** @description Cursor paging: results per page, 1–100. */
+                limit?: number;
+                /** @description Cursor paging: the id of the last item of the previous page (meta.nextCursor). */
+                startingAfter?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @example canned_01hsxq3f8m2v9k4c7b6n5p0r1t */
+                            id: string;
+                            /** @example refund-policy */
+                            shortcut: string;
+                            /** @example Refund policy */
+                            title: string;
+                            /**
+                             * @description May contain the placeholders {{customer.name}}, {{customer.email}}, {{agent.name}}, {{ticket.code}}, as written.
+                             * @example Hi {{customer.name}}, refunds take 5–7 business days. — {{agent.name}}
+                             */
+                            body: string;
+                            /**
+                             * @description The agent who created it; null when an API key did.
+                             * @example agent_01hsxq…
+                             */
+                            createdBy: string | null;
+                            /**
+                             * Format: date-time
+                             * @example 2024-03-15T14:23:00.000Z
+                             */
+                            createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @example 2024-03-15T14:23:00.000Z
+                             */
+                            updatedAt: string;
+                        }[];
+                        meta: {
+                            /** @description Page paging: matching items in all. */
+                            total?: number;
+                            page?: number;
+                            perPage?: number;
+                            limit?: number;
+                            /** @description Cursor paging: pass as startingAfter for the next page; null at the end. */
+                            nextCursor?: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description Bad request: details.fields names every field that failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid API key or token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The key or agent lacks permission for this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createCannedReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "shortcut": "refund-policy",
+                 *       "title": "Refund policy",
+                 *       "body": "Hi {{customer.name}}, refunds take 5–7 business days. — {{agent.name}}"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description What an agent types to pick the reply: 1–32 lowercase letters, digits, - and _; unique in the organization.
+                     * @example refund-policy
+                     */
+                    shortcut: string;
+                    /**
+                     * @description Shown in the picker.
+                     * @example Refund policy
+                     */
+                    title: string;
+                    /**
+                     * @description Plain text inserted into the reply. It may contain placeholders, stored as written and filled in by the inbox when the reply is used: {{customer.name}}, {{customer.email}}, {{agent.name}}, {{ticket.code}}.
+                     * @example Hi {{customer.name}}, refunds take 5–7 business days. — {{agent.name}}
+                     */
+                    body: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example canned_01hsxq3f8m2v9k4c7b6n5p0r1t */
+                        id: string;
+                        /** @example refund-policy */
+                        shortcut: string;
+                        /** @example Refund policy */
+                        title: string;
+                        /**
+                         * @description May contain the placeholders {{customer.name}}, {{customer.email}}, {{agent.name}}, {{ticket.code}}, as written.
+                         * @example Hi {{customer.name}}, refunds take 5–7 business days. — {{agent.name}}
+                         */
+                        body: string;
+                        /**
+                         * @description The agent who created it; null when an API key did.
+                         * @example agent_01hsxq…
+                         */
+                        createdBy: string | null;
+                        /**
+                         * Format: date-time
+                         * @example 2024-03-15T14:23:00.000Z
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @example 2024-03-15T14:23:00.000Z
+                         */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Bad request: details.fields names every field that failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid API key or token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The key or agent lacks permission for this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with an existing record */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getCannedReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Canned reply id (canned_…). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example canned_01hsxq3f8m2v9k4c7b6n5p0r1t */
+                        id: string;
+                        /** @example refund-policy */
+                        shortcut: string;
+                        /** @example Refund policy */
+                        title: string;
+                        /**
+                         * @description May contain the placeholders {{customer.name}}, {{customer.email}}, {{agent.name}}, {{ticket.code}}, as written.
+                         * @example Hi {{customer.name}}, refunds take 5–7 business days. — {{agent.name}}
+                         */
+                        body: string;
+                        /**
+                         * @description The agent who created it; null when an API key did.
+                         * @example agent_01hsxq…
+                         */
+                        createdBy: string | null;
+                        /**
+                         * Format: date-time
+                         * @example 2024-03-15T14:23:00.000Z
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @example 2024-03-15T14:23:00.000Z
+                         */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Missing or invalid API key or token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The key or agent lacks permission for this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not in your organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    deleteCannedReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Canned reply id (canned_…). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid API key or token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The key or agent lacks permission for this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not in your organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    updateCannedReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Canned reply id (canned_…). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Only the fields sent change. */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description What an agent types to pick the reply: 1–32 lowercase letters, digits, - and _; unique in the organization.
+                     * @example refund-policy
+                     */
+                    shortcut?: string;
+                    /**
+                     * @description Shown in the picker.
+                     * @example Refund policy
+                     */
+                    title?: string;
+                    /**
+                     * @description Plain text inserted into the reply. It may contain placeholders, stored as written and filled in by the inbox when the reply is used: {{customer.name}}, {{customer.email}}, {{agent.name}}, {{ticket.code}}.
+                     * @example Hi {{customer.name}}, refunds take 5–7 business days. — {{agent.name}}
+                     */
+                    body?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example canned_01hsxq3f8m2v9k4c7b6n5p0r1t */
+                        id: string;
+                        /** @example refund-policy */
+                        shortcut: string;
+                        /** @example Refund policy */
+                        title: string;
+                        /**
+                         * @description May contain the placeholders {{customer.name}}, {{customer.email}}, {{agent.name}}, {{ticket.code}}, as written.
+                         * @example Hi {{customer.name}}, refunds take 5–7 business days. — {{agent.name}}
+                         */
+                        body: string;
+                        /**
+                         * @description The agent who created it; null when an API key did.
+                         * @example agent_01hsxq…
+                         */
+                        createdBy: string | null;
+                        /**
+                         * Format: date-time
+                         * @example 2024-03-15T14:23:00.000Z
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @example 2024-03-15T14:23:00.000Z
+                         */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Bad request: details.fields names every field that failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid API key or token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The key or agent lacks permission for this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not in your organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with an existing record */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,25 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest, type Page } from '../../../lib/api-client';
+import type { ResponseOf } from '../../../lib/api-types';
 
-/**
- * Hand-typed until the API types include /v1/canned-replies (being added to the server in
- * parallel): replace with `ResponseOf<'getCannedReply'>` etc. once api-schema.d.ts has them.
- */
-export interface CannedReply {
-  id: string;
-  shortcut: string;
-  title: string;
-  body: string;
-  /** The agent who wrote it. */
-  createdBy: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-export interface CannedReplyInput {
-  shortcut: string;
-  title: string;
-  body: string;
-}
+export type CannedReply = ResponseOf<'getCannedReply'>;
+export type CannedReplyInput = Pick<CannedReply, 'shortcut' | 'title' | 'body'>;
 
 /** What a reply's body can use; replaced when an agent inserts the reply into a ticket. */
 export const CANNED_REPLY_PLACEHOLDERS = [
