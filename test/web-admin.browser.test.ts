@@ -324,32 +324,11 @@ describe.each(DIALECTS)('admin screens in Chromium (%s)', (dialect) => {
     expect(unprovoked(problems, [400])).toEqual([]);
   });
 
-  it('shows the canned replies screen (its API is being added separately)', async () => {
+  it('creates, edits and deletes a canned reply, with placeholders inserted at the cursor', async () => {
     const probe = await world.api('GET', '/v1/canned-replies');
     const { page, context, problems } = await adminPage('Canned replies');
     await page.getByRole('heading', { level: 1, name: 'Canned replies' }).waitFor();
     await expect.poll(() => page.getByText(/\{\{customer\.name\}\}/).count()).toBeGreaterThan(0);
-    if (probe.status === 404) {
-      // Until the server has /v1/canned-replies, the list says it could not load, with a retry.
-      await page.getByRole('alert').filter({ hasText: 'This could not be loaded' }).waitFor();
-      await page.getByRole('button', { name: 'Try again' }).waitFor();
-      // The form and its placeholders still work: a refused save is shown in the dialog.
-      await page.getByRole('button', { name: 'Create canned reply' }).click();
-      const dialog = page.getByRole('dialog', { name: 'Create canned reply' });
-      await dialog.getByLabel('Shortcut').fill('refund');
-      await dialog.getByLabel('Title').fill('Refund on its way');
-      await dialog.getByRole('textbox', { name: 'Reply' }).fill('Hi ');
-      await dialog.getByRole('button', { name: 'Insert {{customer.name}}' }).click();
-      expect(await dialog.getByRole('textbox', { name: 'Reply' }).inputValue()).toBe('Hi {{customer.name}}');
-      await expectNoSeriousAxeViolations(page, 'create canned reply dialog');
-      await shot(page, 'admin-canned-reply-dialog');
-      await dialog.getByRole('button', { name: 'Create reply' }).click();
-      await expect.poll(() => dialog.getByRole('alert').textContent()).toContain('not found');
-      // The 404s the missing route answers are expected here; nothing else may go wrong.
-      await context.close();
-      expect(unprovoked(problems, [404])).toEqual([]);
-      return;
-    }
     expect(probe.status).toBe(200);
     await page.getByText('No canned replies yet').waitFor();
     await page.getByRole('button', { name: 'Create canned reply' }).click();
