@@ -126,15 +126,13 @@ function previewPage(settings: PreviewQuery & typeof DEFAULT_WIDGET_SETTINGS, no
 <title>Chat widget preview</title>
 <style>
 html,body{margin:0;height:100%;background:#eef1f5;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1c2024}
-main{padding:16px;font-size:13px}
-p{margin:0;color:#555d67}
 </style>
 <script type="application/json" id="talki-preview-settings">${scriptJson(publicSettings)}</script>
 <script nonce="${nonce}">${STAND_IN}</script>
 <script nonce="${nonce}" src="/widget.js"></script>
 </head>
 <body>
-<main><p>Your website. The chat widget below uses the settings being edited; nothing typed into it is sent.</p></main>
+<main></main>
 </body>
 </html>
 `;

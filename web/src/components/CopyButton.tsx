@@ -8,7 +8,6 @@ export function CopyButton({ text, label = 'Copy', what }: { text: string; label
   return (
     <Button
       size="sm"
-      aria-label={`${label} ${what}`}
       onClick={() => {
         void navigator.clipboard.writeText(text).then(
           () => {
@@ -21,6 +20,7 @@ export function CopyButton({ text, label = 'Copy', what }: { text: string; label
       }}
     >
       {copied ? 'Copied' : label}
+      <span className="visually-hidden"> {what}</span>
     </Button>
   );
 }

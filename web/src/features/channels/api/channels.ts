@@ -44,7 +44,9 @@ export function useWidgetKey() {
         query: { per_page: 100 },
         signal,
       });
-      return page.data.find((key) => key.kind === 'widget' && key.status === 'active' && key.publicKey) ?? null;
+      return (
+        page.data.find((key) => key.kind === 'widget' && key.status === 'active' && key.publicKey) ?? null
+      );
     },
   });
 }
@@ -84,9 +86,12 @@ export function useRotateInboundToken() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (id: string) =>
-      apiRequest<ResponseOf<'rotateEmailInboundToken'>>(`/v1/channels/${encodeURIComponent(id)}/inbound-token`, {
-        method: 'POST',
-      }),
+      apiRequest<ResponseOf<'rotateEmailInboundToken'>>(
+        `/v1/channels/${encodeURIComponent(id)}/inbound-token`,
+        {
+          method: 'POST',
+        },
+      ),
     onSuccess: () => client.invalidateQueries({ queryKey: channelKeys.all }),
   });
 }

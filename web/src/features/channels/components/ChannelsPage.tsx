@@ -25,7 +25,9 @@ export function ChannelsPage() {
       <div className={styles.header}>
         <div>
           <h1 id="channels-heading">Email &amp; Telegram</h1>
-          <p className={styles.lead}>Addresses and bots customers write to. Every message becomes a ticket in the inbox.</p>
+          <p className={styles.lead}>
+            Addresses and bots customers write to. Every message becomes a ticket in the inbox.
+          </p>
         </div>
         <div className={styles.headerActions}>
           <Button variant="primary" onClick={() => setEditing({ kind: 'email' })}>
@@ -81,16 +83,27 @@ export function ChannelsPage() {
                   <Button
                     size="sm"
                     aria-label={`Edit ${channel.name}`}
-                    onClick={() => setEditing({ kind: channel.type === 'email' ? 'email' : 'telegram', channel })}
+                    onClick={() =>
+                      setEditing({ kind: channel.type === 'email' ? 'email' : 'telegram', channel })
+                    }
                   >
                     Edit
                   </Button>
                   {channel.type === 'email' ? (
-                    <Button size="sm" aria-label={`New inbound URL for ${channel.name}`} onClick={() => setRotating(channel)}>
+                    <Button
+                      size="sm"
+                      aria-label={`New inbound URL for ${channel.name}`}
+                      onClick={() => setRotating(channel)}
+                    >
                       New inbound URL
                     </Button>
                   ) : null}
-                  <Button size="sm" variant="ghost" aria-label={`Delete ${channel.name}`} onClick={() => setDeleting(channel)}>
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    aria-label={`Delete ${channel.name}`}
+                    onClick={() => setDeleting(channel)}
+                  >
                     Delete
                   </Button>
                 </td>
@@ -105,7 +118,9 @@ export function ChannelsPage() {
         onOpenChange={(open) => (open ? undefined : setEditing(null))}
         channel={editing?.kind === 'email' ? editing.channel : undefined}
         onCreated={(created) =>
-          created.inboundUrl ? setInbound({ title: `${created.name} is ready`, url: created.inboundUrl }) : undefined
+          created.inboundUrl
+            ? setInbound({ title: `${created.name} is ready`, url: created.inboundUrl })
+            : undefined
         }
       />
       <TelegramChannelDialog
@@ -119,7 +134,8 @@ export function ChannelsPage() {
         onClose={() => setRotating(null)}
         onRotated={(channel) => {
           setRotating(null);
-          if (channel.inboundUrl) setInbound({ title: `New inbound URL for ${channel.name}`, url: channel.inboundUrl });
+          if (channel.inboundUrl)
+            setInbound({ title: `New inbound URL for ${channel.name}`, url: channel.inboundUrl });
         }}
       />
       <SecretDialog
@@ -130,8 +146,8 @@ export function ChannelsPage() {
         value={inbound?.url ?? ''}
       >
         <p className="field-hint">
-          Mail services and MTAs POST raw mail (RFC 822) here. The URL is the credential: keep it private. With the
-          server&apos;s SMTP listener on, mail to the address arrives without it.
+          Mail services and MTAs POST raw mail (RFC 822) here. The URL is the credential: keep it private.
+          With the server&apos;s SMTP listener on, mail to the address arrives without it.
         </p>
       </SecretDialog>
     </section>
@@ -159,7 +175,8 @@ function ChannelDetails({ channel }: { channel: Channel }) {
 
 function ChannelState({ channel }: { channel: Channel }) {
   if (!channel.enabled) return <Badge>Disabled</Badge>;
-  if (channel.type === 'telegram' && channel.webhookError) return <Badge tone="warning">Needs attention</Badge>;
+  if (channel.type === 'telegram' && channel.webhookError)
+    return <Badge tone="warning">Needs attention</Badge>;
   return <Badge tone="success">Enabled</Badge>;
 }
 

@@ -69,10 +69,12 @@ function EmailForm({
   const [password, setPassword] = useState('');
   // Editing sends the outbound server only when it was changed: a new one replaces the old whole.
   const [smtpTouched, setSmtpTouched] = useState(!channel);
-  const touch = <T,>(setter: (value: T) => void) => (value: T) => {
-    setSmtpTouched(true);
-    setter(value);
-  };
+  const touch =
+    <T,>(setter: (value: T) => void) =>
+    (value: T) => {
+      setSmtpTouched(true);
+      setter(value);
+    };
   const errors = fieldErrors(mutation.error);
   const alert = formAlert(mutation.error, SHOWN_FIELDS);
   const hadPassword = Boolean(channel?.smtp?.username);
@@ -128,13 +130,27 @@ function EmailForm({
       }}
     >
       <div className={styles.twoColumns}>
-        <Field label="Address" error={errors.address} hint="Unique on this server, e.g. support@acme.example.">
-          <input type="email" value={address} required autoComplete="off" onChange={(e) => setAddress(e.target.value)} />
+        <Field
+          label="Address"
+          error={errors.address}
+          hint="Unique on this server, e.g. support@acme.example."
+        >
+          <input
+            type="email"
+            value={address}
+            required
+            autoComplete="off"
+            onChange={(e) => setAddress(e.target.value)}
+          />
         </Field>
         <Field label="Name" error={errors.name} hint="Shown to agents. Defaults to the address.">
           <input value={name} maxLength={100} onChange={(e) => setName(e.target.value)} />
         </Field>
-        <Field label="Sender name" error={errors.displayName} hint='Replies come from this name, e.g. "Acme Support".'>
+        <Field
+          label="Sender name"
+          error={errors.displayName}
+          hint='Replies come from this name, e.g. "Acme Support".'
+        >
           <input value={displayName} maxLength={100} onChange={(e) => setDisplayName(e.target.value)} />
         </Field>
         <div className={styles.checkField}>
@@ -166,10 +182,20 @@ function EmailForm({
               <input value={host} autoComplete="off" onChange={(e) => touch(setHost)(e.target.value)} />
             </Field>
             <Field label="SMTP port" error={errors['smtp.port']} hint="587 (STARTTLS) or 465 (TLS).">
-              <input type="number" min={1} max={65535} value={port} onChange={(e) => touch(setPort)(e.target.value)} />
+              <input
+                type="number"
+                min={1}
+                max={65535}
+                value={port}
+                onChange={(e) => touch(setPort)(e.target.value)}
+              />
             </Field>
             <Field label="SMTP username" error={errors['smtp.username']}>
-              <input value={username} autoComplete="off" onChange={(e) => touch(setUsername)(e.target.value)} />
+              <input
+                value={username}
+                autoComplete="off"
+                onChange={(e) => touch(setUsername)(e.target.value)}
+              />
             </Field>
             <Field
               label="SMTP password"

@@ -26,7 +26,9 @@ export function WidgetPage() {
   return (
     <section className={styles.page} aria-labelledby="widget-heading">
       <h1 id="widget-heading">Chat widget</h1>
-      <p className={styles.lead}>The chat bubble on your website: how it looks, where it may run, and who your visitors are.</p>
+      <p className={styles.lead}>
+        The chat bubble on your website: how it looks, where it may run, and who your visitors are.
+      </p>
       <InstallSnippet />
       {widget.isPending ? (
         <Loading label="Loading the widget's settings…" />
@@ -55,11 +57,15 @@ function InstallSnippet() {
       {key.isPending ? (
         <Loading label="Loading the widget key…" />
       ) : key.isError ? (
-        <ErrorState error={key.error} onRetry={() => void key.refetch()} title="The widget key could not be loaded" />
+        <ErrorState
+          error={key.error}
+          onRetry={() => void key.refetch()}
+          title="The widget key could not be loaded"
+        />
       ) : !publicKey ? (
         <p role="alert" className={styles.warning}>
-          This organization has no active widget key, so the widget can&apos;t be installed. Widget keys are made
-          when an organization is created and can&apos;t be made from this app.
+          This organization has no active widget key, so the widget can&apos;t be installed. Widget keys are
+          made when an organization is created and can&apos;t be made from this app.
         </p>
       ) : (
         <>
@@ -91,7 +97,9 @@ function InstallSnippet() {
               </dd>
             </div>
           </dl>
-          <p className="field-hint">The widget key is public by design: it only opens conversations and reads published articles.</p>
+          <p className="field-hint">
+            The widget key is public by design: it only opens conversations and reads published articles.
+          </p>
         </>
       )}
     </section>
@@ -141,7 +149,14 @@ function WidgetSettings({ channel }: { channel: Channel }) {
     setDraft({ ...value, ...patch });
   };
   const errors = fieldErrors(update.error);
-  const alert = formAlert(update.error, ['title', 'greeting', 'color', 'allowedOrigins', 'requireEmail', 'enabled']);
+  const alert = formAlert(update.error, [
+    'title',
+    'greeting',
+    'color',
+    'allowedOrigins',
+    'requireEmail',
+    'enabled',
+  ]);
   const contrast = contrastWithWhite(value.color);
 
   const save = () => {
@@ -169,14 +184,27 @@ function WidgetSettings({ channel }: { channel: Channel }) {
           }}
         >
           <label className={styles.check}>
-            <input type="checkbox" checked={value.enabled} onChange={(event) => set({ enabled: event.target.checked })} />
+            <input
+              type="checkbox"
+              checked={value.enabled}
+              onChange={(event) => set({ enabled: event.target.checked })}
+            />
             Widget enabled
           </label>
           <Field label="Title" error={errors.title} hint="The heading of the chat panel.">
-            <input value={value.title} maxLength={100} onChange={(event) => set({ title: event.target.value })} />
+            <input
+              value={value.title}
+              maxLength={100}
+              onChange={(event) => set({ title: event.target.value })}
+            />
           </Field>
           <Field label="Greeting" error={errors.greeting} hint="The first thing a visitor reads.">
-            <textarea rows={3} value={value.greeting} maxLength={1000} onChange={(event) => set({ greeting: event.target.value })} />
+            <textarea
+              rows={3}
+              value={value.greeting}
+              maxLength={1000}
+              onChange={(event) => set({ greeting: event.target.value })}
+            />
           </Field>
           <div className={styles.colourRow}>
             <Field label="Accent colour" className={styles.colourPicker}>
@@ -188,14 +216,22 @@ function WidgetSettings({ channel }: { channel: Channel }) {
             </Field>
             <Field
               label="Accent colour (hex)"
-              error={errors.color ?? (/^#[0-9a-fA-F]{6}$/.test(value.color) ? null : 'Use the form #rrggbb, e.g. #2b5bd7')}
+              error={
+                errors.color ??
+                (/^#[0-9a-fA-F]{6}$/.test(value.color) ? null : 'Use the form #rrggbb, e.g. #2b5bd7')
+              }
               hint={
                 contrast !== null && contrast < 4.5
                   ? `White text on this colour has a contrast of ${contrast.toFixed(1)}:1; 4.5:1 or more reads well.`
                   : undefined
               }
             >
-              <input value={value.color} maxLength={7} spellCheck={false} onChange={(event) => set({ color: event.target.value.trim() })} />
+              <input
+                value={value.color}
+                maxLength={7}
+                spellCheck={false}
+                onChange={(event) => set({ color: event.target.value.trim() })}
+              />
             </Field>
           </div>
           <label className={styles.check}>
@@ -234,7 +270,9 @@ function WidgetSettings({ channel }: { channel: Channel }) {
         </form>
         <div className={styles.preview}>
           <h3>Preview</h3>
-          <p className="field-hint">The real widget with these settings, before you save them. Nothing typed in it is sent.</p>
+          <p className="field-hint">
+            The real widget with these settings, before you save them. Nothing typed in it is sent.
+          </p>
           <WidgetPreview settings={value} />
         </div>
       </div>
@@ -248,6 +286,8 @@ function IdentityVerification({ channel }: { channel: Channel }) {
   const [confirming, setConfirming] = useState(false);
   const [removing, setRemoving] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
+  // The box shows the admin's choice while it is being saved.
+  const [requireSigned, setRequireSigned] = useState<boolean | null>(null);
   const secretSet = channel.identitySecretSet ?? false;
   const generate = () =>
     rotate.mutate(undefined, {
@@ -262,8 +302,8 @@ function IdentityVerification({ channel }: { channel: Channel }) {
     <section className={styles.card} aria-labelledby="identity-heading">
       <h2 id="identity-heading">Identity verification</h2>
       <p className="field-hint">
-        Signed-in users of your site can keep their conversations across browsers. Your server signs the user&apos;s id:{' '}
-        <code>signature = hex(HMAC-SHA256(identitySecret, userId))</code> and passes{' '}
+        Signed-in users of your site can keep their conversations across browsers. Your server signs the
+        user&apos;s id: <code>signature = hex(HMAC-SHA256(identitySecret, userId))</code> and passes{' '}
         <code>identity: {'{ userId, signature }'}</code> in <code>window.TalkiConfig</code>.
       </p>
       <p className={styles.statusLine}>
@@ -291,18 +331,24 @@ function IdentityVerification({ channel }: { channel: Channel }) {
       <label className={styles.check}>
         <input
           type="checkbox"
-          checked={channel.requireSignedIdentity ?? false}
+          checked={requireSigned ?? channel.requireSignedIdentity ?? false}
           disabled={!secretSet || update.isPending}
           aria-describedby="signed-identity-hint"
-          onChange={(event) =>
+          onChange={(event) => {
+            setRequireSigned(event.target.checked);
             update.mutate(
               { id: 'widget', body: { requireSignedIdentity: event.target.checked } },
               {
+                onSettled: () => setRequireSigned(null),
                 onSuccess: (next) =>
-                  announce(next.requireSignedIdentity ? 'Signed identities are now required' : 'Unsigned identities are now ignored'),
+                  announce(
+                    next.requireSignedIdentity
+                      ? 'Signed identities are now required'
+                      : 'Unsigned identities are now ignored',
+                  ),
               },
-            )
-          }
+            );
+          }}
         />
         Require signed identities
       </label>
