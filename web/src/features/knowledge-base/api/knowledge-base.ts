@@ -62,10 +62,21 @@ export const useUpdateCollection = () =>
     apiRequest<Collection>(`/v1/collections/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
   );
 
-export const useDeleteCollection = () =>
-  useInvalidating((id: string) =>
-    apiRequest<void>(`/v1/collections/${encodeURIComponent(id)}`, { method: 'DELETE' }),
-  );
+export function useDeleteCollection() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      apiRequest<void>(`/v1/collections/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+    // The deleted collection's own article list is not asked for again: it would be a 400.
+    onSuccess: async (_result, id) => {
+      client.removeQueries({ queryKey: ['articles', 'list', id] });
+      await Promise.all([
+        client.invalidateQueries({ queryKey: ['collections'] }),
+        client.invalidateQueries({ queryKey: ['articles'], predicate: (query) => query.queryKey[2] !== id }),
+      ]);
+    },
+  });
+}
 
 export const useCreateArticle = () =>
   useInvalidating((body: BodyOf<'createArticle'>) =>
