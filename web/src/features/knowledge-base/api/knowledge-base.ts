@@ -69,6 +69,8 @@ export function useDeleteCollection() {
       apiRequest<void>(`/v1/collections/${encodeURIComponent(id)}`, { method: 'DELETE' }),
     // The deleted collection's own article list is not asked for again: it would be a 400.
     onSuccess: async (_result, id) => {
+      // Gone from the list at once, so no screen keeps asking for its articles (a 400 now).
+      client.setQueryData<Collection[]>(['collections', 'list'], (list) => list?.filter((c) => c.id !== id));
       client.removeQueries({ queryKey: ['articles', 'list', id] });
       await Promise.all([
         client.invalidateQueries({ queryKey: ['collections'] }),

@@ -26,8 +26,16 @@ const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 /** Collections on the left, the chosen collection's articles on the right. */
 export function KnowledgeBaseHome() {
   const [params, setParams] = useSearchParams();
-  const selected = params.get('collection') ?? undefined;
   const collections = useCollections();
+  const asked = params.get('collection') ?? undefined;
+  // A collection that no longer exists (deleted here or elsewhere) shows all articles instead.
+  const selected =
+    asked === undefined ||
+    asked === 'none' ||
+    !collections.data ||
+    collections.data.some((c) => c.id === asked)
+      ? asked
+      : undefined;
   const current = collections.data?.find((collection) => collection.id === selected);
   return (
     <section aria-labelledby="kb-heading">
@@ -37,7 +45,7 @@ export function KnowledgeBaseHome() {
           <p className={styles.lead}>Articles customers find in the chat widget, grouped in collections.</p>
         </div>
         <Link
-          className="btn btn-primary"
+          className={`btn btn-primary ${styles.newArticle}`}
           to={`articles/new${selected && selected !== 'none' ? `?collection=${encodeURIComponent(selected)}` : ''}`}
         >
           New article
