@@ -77,7 +77,7 @@ function InstallSnippet() {
               className={styles.snippet}
               aria-label="Install snippet"
               readOnly
-              rows={3}
+              rows={4}
               value={snippet}
               onFocus={(event) => event.target.select()}
             />
