@@ -4,6 +4,7 @@ import { emailInboundRoutes } from './channels/email/email.routes.js';
 import { SecretBox } from './channels/secret-box.js';
 import { widgetRoutes } from './channels/widget/widget.routes.js';
 import { registerWebApp } from './http/web-app.js';
+import { widgetPreviewRoutes } from './channels/widget/widget.preview.js';
 import { widgetScriptRoutes } from './channels/widget/widget.script.js';
 import { MAX_FRAME_BYTES, widgetSocketRoutes } from './channels/widget/widget.socket.js';
 import { widgetUploadRoutes } from './channels/widget/widget.uploads.routes.js';
@@ -191,6 +192,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(widgetSocketRoutes(moduleDeps));
   await app.register(eventSocketRoutes(moduleDeps));
   await app.register(widgetScriptRoutes());
+  await app.register(widgetPreviewRoutes());
   await registerWebApp(app);
   await app.register(
     async (channels) => {

@@ -1,6 +1,6 @@
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { Announcer } from '../components/Announcer';
 import { SessionExpiredDialog } from '../features/auth/components/SessionExpiredDialog';
@@ -27,11 +27,14 @@ export function AppLayout() {
   );
   useShortcut({ key: 'g', description: 'Go to the inbox', scope: 'Global' }, () => void navigate('/inbox'));
 
-  // Another org's data must never show under this one's name. Reset, not remove: this runs after
-  // the screen's own effects, and a removed query leaves the screen's observer pending forever
-  // (a reload of any screen hung on "Loading…"); a reset clears the data and refetches.
+  // Another org's data must never show under this one's name. Only on a switch: on the first
+  // render the screen's queries have just started (child effects run first), and removing them
+  // would cancel their fetches and leave the screen loading for ever after a reload.
+  const shownOrg = useRef(session.orgId);
   useEffect(() => {
-    void queryClient.resetQueries();
+    if (shownOrg.current === session.orgId) return;
+    shownOrg.current = session.orgId;
+    queryClient.removeQueries();
   }, [session.orgId, queryClient]);
 
   const org = session.orgs.find((candidate) => candidate.id === session.orgId);
