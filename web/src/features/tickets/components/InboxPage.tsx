@@ -47,6 +47,14 @@ function Inbox() {
   const navigate = useNavigate();
   const location = useLocation();
   const { params, update } = useInboxParams();
+  // AppLayout empties the query cache in an effect of its first render, which runs after this
+  // screen's own effects (a parent's effects run after its children's) and leaves these queries
+  // detached from the cache, pending forever. One more render re-attaches them.
+  const [, setAfterShellMount] = useState(false);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setAfterShellMount(true), 0);
+    return () => window.clearTimeout(timer);
+  }, []);
   const filters = useMemo(() => filtersOf(params, myId), [params, myId]);
   const listKey = JSON.stringify(filters);
   const narrowing = useMemo(

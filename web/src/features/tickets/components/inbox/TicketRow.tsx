@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, type ReactNode } from 'react';
 import type { Ticket } from '../../../../lib/api-types';
 import type { TagSummary } from '../../api/tickets-list';
 import { fullTime, relativeTime, textOn } from './format';
@@ -28,22 +28,6 @@ export function optionId(ticketId: string): string {
   return `inbox-ticket-${ticketId}`;
 }
 
-export function describeTicket(ticket: Ticket, assigneeName: string | null, now: number): string {
-  const customer = ticket.customer.name ?? ticket.customer.email ?? 'Unknown customer';
-  return [
-    `${ticket.code}: ${ticket.subject}`,
-    customer,
-    STATUS_LABEL[ticket.status],
-    `${PRIORITY_LABEL[ticket.priority]} priority`,
-    CHANNEL_LABEL[ticket.channel],
-    ticket.assignedTo ? `assigned to ${assigneeName ?? 'an agent'}` : 'unassigned',
-    ticket.tags.length ? `tags ${ticket.tags.join(', ')}` : null,
-    `updated ${relativeTime(ticket.updatedAt, now)}, ${fullTime(ticket.updatedAt)}`,
-  ]
-    .filter(Boolean)
-    .join(', ');
-}
-
 /** One ticket in the inbox list: an option of the listbox, two dense lines. */
 export const TicketRow = memo(function TicketRow({
   ticket,
@@ -65,7 +49,6 @@ export const TicketRow = memo(function TicketRow({
       aria-selected={selected}
       aria-posinset={index + 1}
       aria-setsize={setSize}
-      aria-label={`${checked ? 'Checked, ' : ''}${describeTicket(ticket, assigneeName, now)}`}
       data-ticket-id={ticket.id}
       className={[styles.row, selected ? styles.selected : '', checked ? styles.checked : '']
         .join(' ')
@@ -74,18 +57,27 @@ export const TicketRow = memo(function TicketRow({
       onClick={(event) => onPick(ticket.id, !(event.shiftKey || event.ctrlKey || event.metaKey))}
     >
       <span className={`${styles.status} ${styles[ticket.status]}`} aria-hidden="true" />
+      {checked ? <span className="visually-hidden">Checked: </span> : null}
       <div className={styles.main}>
         <div className={styles.line}>
           <span className={styles.code}>{ticket.code}</span>
+          <Hidden>: </Hidden>
           <span className={styles.subject}>{ticket.subject}</span>
         </div>
         <div className={`${styles.line} ${styles.meta}`}>
+          <Hidden>, from </Hidden>
           <span className={styles.customer}>
             {customer}
             {ticket.customer.name && ticket.customer.email ? (
-              <span className={styles.email}> {ticket.customer.email}</span>
+              <span className={styles.email}>
+                {' '}
+                <Hidden>(</Hidden>
+                {ticket.customer.email}
+                <Hidden>)</Hidden>
+              </span>
             ) : null}
           </span>
+          {ticket.tags.length ? <Hidden>, tags </Hidden> : null}
           <span className={styles.tags}>
             {ticket.tags.map((name) => {
               const color = tags.get(name)?.color;
@@ -96,6 +88,7 @@ export const TicketRow = memo(function TicketRow({
                   style={color ? { background: color, color: textOn(color), borderColor: color } : undefined}
                 >
                   {name}
+                  <Hidden> </Hidden>
                 </span>
               );
             })}
@@ -104,23 +97,36 @@ export const TicketRow = memo(function TicketRow({
       </div>
       <div className={styles.side}>
         <div className={styles.line}>
+          <Hidden>, </Hidden>
           <span className={`${styles.pill} ${styles[`status_${ticket.status}`]}`}>
             {STATUS_LABEL[ticket.status]}
           </span>
           <span className={`${styles.pill} ${styles[`priority_${ticket.priority}`]}`}>
+            <Hidden>, </Hidden>
             {PRIORITY_LABEL[ticket.priority]}
+            <Hidden> priority</Hidden>
           </span>
+          <Hidden>, updated </Hidden>
           <time className={styles.time} dateTime={ticket.updatedAt} title={fullTime(ticket.updatedAt)}>
             {relativeTime(ticket.updatedAt, now)}
           </time>
+          <Hidden> ({fullTime(ticket.updatedAt)})</Hidden>
         </div>
         <div className={`${styles.line} ${styles.meta}`}>
+          <Hidden>, via </Hidden>
           <span className={styles.channel}>{CHANNEL_LABEL[ticket.channel]}</span>
+          <Hidden>, </Hidden>
           <span className={ticket.assignedTo ? styles.assignee : styles.unassigned}>
-            {ticket.assignedTo ? (assigneeName ?? 'Assigned') : 'Unassigned'}
+            {ticket.assignedTo ? <Hidden>assigned to </Hidden> : null}
+            {ticket.assignedTo ? (assigneeName ?? 'an agent') : 'Unassigned'}
           </span>
         </div>
       </div>
     </div>
   );
 });
+
+/** Words a screen reader needs between the row's parts, which sighted agents get from layout. */
+function Hidden({ children }: { children: ReactNode }) {
+  return <span className="visually-hidden">{children}</span>;
+}
