@@ -281,8 +281,9 @@ describe.each(DIALECTS)('the inbox in Chromium (%s)', (dialect) => {
     await page.goto('/inbox?view=unassigned');
     const open = seeds.filter((seed) => !seed.mine && seed.status === 'open');
     await expectSize(open.length);
+    // Focus arriving on the list selects its first row.
     await list().focus();
-    await page.keyboard.press('j');
+    await expect.poll(selectedId).toBe(open.at(-1)!.id);
     await page.keyboard.press('x');
     await page.keyboard.press('j');
     await page.keyboard.press('x');

@@ -31,12 +31,11 @@ export function InboxPage() {
   const location = useLocation();
   // The plain Inbox link (no filters) brings the agent back to the view they left; only on arrival,
   // so "Clear filters" later still clears.
-  const [saved] = useState(() => (location.search === '' ? rememberedInbox().search : ''));
-  const [arrived, setArrived] = useState(false);
-  if (saved && !arrived) {
-    setArrived(true);
-    return <Navigate to={{ search: saved }} replace />;
-  }
+  const [redirecting, setRedirecting] = useState(
+    () => location.search === '' && rememberedInbox().search !== '',
+  );
+  if (redirecting && location.search !== '') setRedirecting(false);
+  if (redirecting) return <Navigate to={{ search: rememberedInbox().search }} replace />;
   return <Inbox />;
 }
 
