@@ -326,6 +326,55 @@ describe.each(DIALECTS)('the inbox in Chromium (%s)', (dialect) => {
       .toContain('Urgent priority');
   });
 
+  it('pages with a cursor as the list scrolls, and a live refetch keeps the rows in view', async () => {
+    const { page } = watched;
+    for (let i = 0; i < 80; i += 1) {
+      const created = await world.api('POST', '/v1/tickets', {
+        subject: `Bulk load ${i}`,
+        customer: { email: `bulk${i}@example.com` },
+        message: 'More',
+      });
+      expect(created.status).toBe(201);
+    }
+    const cursors: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/v1/tickets' && url.searchParams.has('startingAfter')) {
+        cursors.push(url.searchParams.get('startingAfter')!);
+      }
+      expect(url.searchParams.has('page')).toBe(false);
+    });
+    await page.goto('/inbox?status=any');
+    await expect.poll(async () => list().isVisible()).toBe(true);
+    // One page of 50 is in; more exist, so the size is unknown.
+    expect(await options().first().getAttribute('aria-setsize')).toBe('-1');
+    // Only the rows in view are in the DOM.
+    expect(await options().count()).toBeLessThan(40);
+    await list().evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+    await expect.poll(() => cursors.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await list().evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+    const total = seeds.length + 1 + 80;
+    await expect.poll(listSize, { timeout: 10_000 }).toBe(total);
+
+    // Scrolled half way: a new ticket arrives at the top, the rows in view stay put.
+    await list().evaluate((element) => element.scrollTo({ top: 62 * 40 }));
+    const firstInView = async () =>
+      list().evaluate((element) => {
+        const top = element.getBoundingClientRect().top;
+        const rows = [...element.querySelectorAll<HTMLElement>('[role="option"]')];
+        return rows.find((row) => row.getBoundingClientRect().bottom > top + 1)?.dataset.ticketId;
+      });
+    const before = await firstInView();
+    await world.api('POST', '/v1/tickets', {
+      subject: 'Arrived while scrolled',
+      customer: { email: 'scrolled@example.com' },
+      message: 'Hi',
+    });
+    await expect.poll(listSize, { timeout: 5_000 }).toBe(total + 1);
+    expect(await firstInView()).toBe(before);
+    await shot(page, 'scrolled');
+  }, 60_000);
+
   it('fits a 768 px window and produced no console errors', async () => {
     const narrow = await openPage(world, { width: 768, height: 900 });
     const narrowProblems = setAsideCountsProbe(narrow);
