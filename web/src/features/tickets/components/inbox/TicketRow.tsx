@@ -41,7 +41,7 @@ export const TicketRow = memo(function TicketRow({
   top,
   onPick,
 }: TicketRowProps) {
-  const customer = ticket.customer.name ?? ticket.customer.email ?? 'Unknown customer';
+  const customer = ticket.customer.name ?? ticket.customer.email ?? 'Anonymous visitor';
   return (
     <div
       role="option"
