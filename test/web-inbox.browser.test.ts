@@ -156,9 +156,11 @@ describe.each(DIALECTS)('the inbox in Chromium (%s)', (dialect) => {
     expect(label).toContain(`${billing.code}: ${billing.subject}`);
     expect(label).toContain('tags billing');
     const tag = row.getByText('billing', { exact: true });
-    expect(await tag.evaluate((element) => getComputedStyle(element).backgroundColor)).toBe(
-      'rgb(229, 72, 77)',
-    );
+    expect(
+      await tag.evaluate(
+        (element) => element.ownerDocument.defaultView!.getComputedStyle(element).backgroundColor,
+      ),
+    ).toBe('rgb(229, 72, 77)');
     expect(await row.locator('time').getAttribute('title')).toBeTruthy();
     await shot(page, 'default');
     await expectNoSeriousAxeViolations(page, 'inbox');
@@ -201,7 +203,7 @@ describe.each(DIALECTS)('the inbox in Chromium (%s)', (dialect) => {
     await expectSize(seeds.length);
 
     await page.keyboard.press('/');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('inbox-search');
+    expect(await page.evaluate<string | undefined>('document.activeElement?.id')).toBe('inbox-search');
     await page.keyboard.type('printer fire');
     await expectSize(1);
     expect(await options().first().textContent()).toContain('Printer on fire');
@@ -225,7 +227,7 @@ describe.each(DIALECTS)('the inbox in Chromium (%s)', (dialect) => {
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('j');
     await expect.poll(selectedId).toBe(seeds.at(-1)!.id);
-    expect(await list().evaluate((element) => element === document.activeElement)).toBe(true);
+    expect(await list().evaluate((element) => element === element.ownerDocument.activeElement)).toBe(true);
     expect(await list().getAttribute('aria-activedescendant')).toBe(`inbox-ticket-${seeds.at(-1)!.id}`);
     await page.keyboard.press('j');
     await page.keyboard.press('j');
@@ -362,8 +364,10 @@ describe.each(DIALECTS)('the inbox in Chromium (%s)', (dialect) => {
     const firstInView = async () =>
       list().evaluate((element) => {
         const top = element.getBoundingClientRect().top;
-        const rows = [...element.querySelectorAll<HTMLElement>('[role="option"]')];
-        return rows.find((row) => row.getBoundingClientRect().bottom > top + 1)?.dataset.ticketId;
+        const rows = [...element.querySelectorAll('[role="option"]')];
+        return rows
+          .find((row) => row.getBoundingClientRect().bottom > top + 1)
+          ?.getAttribute('data-ticket-id');
       });
     const before = await firstInView();
     await world.api('POST', '/v1/tickets', {
@@ -383,8 +387,8 @@ describe.each(DIALECTS)('the inbox in Chromium (%s)', (dialect) => {
     await expect
       .poll(async () => narrow.page.getByRole('listbox', { name: /^Tickets/ }).isVisible())
       .toBe(true);
-    const overflow = await narrow.page.evaluate(
-      () => document.documentElement.scrollWidth > window.innerWidth,
+    const overflow = await narrow.page.evaluate<boolean>(
+      'document.documentElement.scrollWidth > window.innerWidth',
     );
     expect(overflow).toBe(false);
     await shot(narrow.page, 'narrow');
