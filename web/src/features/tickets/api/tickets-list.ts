@@ -1,7 +1,6 @@
 import {
   useInfiniteQuery,
   useMutation,
-  useQueries,
   useQuery,
   useQueryClient,
   type InfiniteData,
@@ -125,25 +124,6 @@ export function useAgentDirectory(canList: boolean) {
     enabled: canList,
     staleTime: 5 * 60_000,
   });
-}
-
-/**
- * Names for assignees an agent (who cannot list agents) sees on rows, one GET /v1/agents/:id per
- * distinct id, cached.
- */
-export function useAgentNames(ids: string[], enabled: boolean) {
-  const results = useQueries({
-    queries: ids.map((id) => ({
-      queryKey: ['agents', 'one', id],
-      queryFn: () => apiRequest<ResponseOf<'getAgent'>>(`/v1/agents/${encodeURIComponent(id)}`),
-      enabled,
-      staleTime: 10 * 60_000,
-      retry: false,
-    })),
-  });
-  const names = new Map<string, string>();
-  for (const result of results) if (result.data) names.set(result.data.id, result.data.name);
-  return names;
 }
 
 export function useTags() {

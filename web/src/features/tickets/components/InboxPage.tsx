@@ -5,13 +5,7 @@ import { EmptyState, ErrorState, Loading, errorMessage } from '../../../componen
 import { isAdmin } from '../../../lib/session';
 import { useShortcut } from '../../../lib/shortcuts';
 import { useRequiredSession } from '../../../lib/use-session';
-import {
-  useAgentDirectory,
-  useAgentNames,
-  useTags,
-  useTicketCounts,
-  useTicketList,
-} from '../api/tickets-list';
+import { useAgentDirectory, useTags, useTicketCounts, useTicketList } from '../api/tickets-list';
 import { rememberInbox, rememberedInbox } from '../hooks/inbox-memory';
 import { filtersOf, useInboxParams, type InboxParams } from '../hooks/use-inbox-params';
 import { useInboxSelection } from '../hooks/use-inbox-selection';
@@ -90,18 +84,14 @@ function Inbox() {
   const selection = useInboxSelection(rows, listKey, settled);
   const { assignToMe, resolve } = useTriage(myId);
 
-  // Names for assignees: the directory for admins, one lookup per agent otherwise.
-  const otherAssignees = useMemo(
-    () => [...new Set(rows.map((row) => row.assignedTo).filter((id): id is string => !!id && id !== myId))],
-    [rows, myId],
-  );
-  const lookedUp = useAgentNames(admin ? [] : otherAssignees.slice(0, 50), !admin);
+  // Names for assignees come from the agent list, which only admins may read (GET /v1/agents and
+  // GET /v1/agents/:id are admin-only): an agent sees "another agent" for a colleague's tickets.
   const names = useMemo(() => {
-    const map = new Map<string, string>(lookedUp);
+    const map = new Map<string, string>();
     for (const agent of agents.data ?? []) map.set(agent.id, agent.name);
     map.set(myId, `${session.agent.name} (you)`);
     return map;
-  }, [agents.data, lookedUp, myId, session.agent.name]);
+  }, [agents.data, myId, session.agent.name]);
   const assigneeName = useCallback((id: string | null) => (id ? (names.get(id) ?? null) : null), [names]);
   const tagsByName = useMemo(() => new Map((tags.data ?? []).map((tag) => [tag.name, tag])), [tags.data]);
 

@@ -118,7 +118,7 @@ export const TicketRow = memo(function TicketRow({
           <Hidden>, </Hidden>
           <span className={ticket.assignedTo ? styles.assignee : styles.unassigned}>
             {ticket.assignedTo ? <Hidden>assigned to </Hidden> : null}
-            {ticket.assignedTo ? (assigneeName ?? 'an agent') : 'Unassigned'}
+            {ticket.assignedTo ? (assigneeName ?? 'another agent') : 'Unassigned'}
           </span>
         </div>
       </div>
