@@ -302,6 +302,17 @@ describe.each(DIALECTS)('the inbox in Chromium (%s)', (dialect) => {
       );
       seed.status = 'resolved';
     }
+
+    // e in the Open view: the ticket leaves the list and the next one is selected, ready for triage.
+    await list().focus();
+    await expect.poll(selectedId).toBeTruthy();
+    const current = (await selectedId())!;
+    const ids = await options().evaluateAll((rows) => rows.map((row) => row.getAttribute('data-ticket-id')));
+    const next = ids[ids.indexOf(current) + 1];
+    await page.keyboard.press('e');
+    await expectSize(open.length - 3);
+    await expect.poll(selectedId).toBe(next);
+    seeds.find((seed) => seed.id === current)!.status = 'resolved';
   });
 
   it('shows a ticket created over the API while the inbox is open, without a reload', async () => {
