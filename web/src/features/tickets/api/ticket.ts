@@ -1,0 +1,99 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { apiRequest } from '../../../lib/api-client';
+import type { BodyOf, ResponseOf, Schemas } from '../../../lib/api-types';
+
+export type TicketDetail = Schemas['TicketWithMessages'];
+export type TicketUpdate = BodyOf<'updateTicket'>;
+export type Agent = ResponseOf<'listAgents'>['data'][number];
+export type Tag = ResponseOf<'listTags'>['data'][number];
+
+/** Query keys start with 'tickets' so message and ticket events refresh the open ticket live. */
+export const ticketKey = (idOrCode: string) => ['tickets', 'detail', idOrCode] as const;
+
+export function fetchTicket(idOrCode: string, signal?: AbortSignal): Promise<TicketDetail> {
+  return apiRequest<TicketDetail>(`/v1/tickets/${encodeURIComponent(idOrCode)}`, { signal });
+}
+
+export function useTicket(idOrCode: string) {
+  return useQuery({
+    queryKey: ticketKey(idOrCode),
+    queryFn: ({ signal }) => fetchTicket(idOrCode, signal),
+    // A 404 is an answer, not a hiccup: show "not found" at once.
+    retry: (count, error) =>
+      count < 2 && !(error instanceof Error && 'status' in error && error.status === 404),
+  });
+}
+
+/**
+ * PATCH /v1/tickets/:id, applied to the cached ticket at once (status, priority, assignee and
+ * tags are all plain replacements the server accepts or refuses whole) and rolled back on error.
+ */
+export function useUpdateTicket(routeId: string, ticketId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (patch: TicketUpdate) =>
+      apiRequest<Schemas['Ticket']>(`/v1/tickets/${encodeURIComponent(ticketId)}`, {
+        method: 'PATCH',
+        body: patch,
+      }),
+    onMutate: async (patch) => {
+      await client.cancelQueries({ queryKey: ticketKey(routeId) });
+      const before = client.getQueryData<TicketDetail>(ticketKey(routeId));
+      if (before) {
+        const { customFields: _ignored, ...plain } = patch;
+        client.setQueryData<TicketDetail>(ticketKey(routeId), { ...before, ...plain } as TicketDetail);
+      }
+      return { before };
+    },
+    onError: (_error, _patch, context) => {
+      if (context?.before) client.setQueryData(ticketKey(routeId), context.before);
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: ['tickets'] }),
+  });
+}
+
+/** Merges this ticket into `targetIdOrCode`: the API merges the source (body) into the path's ticket. */
+export function useMergeInto(sourceId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (targetIdOrCode: string) =>
+      apiRequest<ResponseOf<'mergeTicket'>>(`/v1/tickets/${encodeURIComponent(targetIdOrCode)}/merge`, {
+        method: 'POST',
+        body: { sourceId },
+      }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['tickets'] }),
+  });
+}
+
+/** Tickets matching a code or words, for the merge dialog's search. */
+export function useTicketSearch(text: string) {
+  const q = text.trim();
+  return useQuery({
+    queryKey: ['tickets', 'merge-search', q],
+    queryFn: ({ signal }) =>
+      apiRequest<ResponseOf<'listTickets'>>('/v1/tickets', {
+        query: { search: q, per_page: 10, sort: 'relevance' },
+        signal,
+      }),
+    enabled: q.length > 0,
+    placeholderData: (previous) => previous,
+  });
+}
+
+export function useAgents() {
+  return useQuery({
+    queryKey: ['agents', 'assignable'],
+    queryFn: ({ signal }) =>
+      apiRequest<ResponseOf<'listAgents'>>('/v1/agents', { query: { active: true, per_page: 100 }, signal }),
+    staleTime: 60_000,
+  });
+}
+
+export function useTags() {
+  return useQuery({
+    queryKey: ['tags', 'all'],
+    queryFn: ({ signal }) =>
+      apiRequest<ResponseOf<'listTags'>>('/v1/tags', { query: { per_page: 100 }, signal }),
+    staleTime: 60_000,
+  });
+}
