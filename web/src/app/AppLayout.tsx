@@ -1,6 +1,6 @@
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { Announcer } from '../components/Announcer';
 import { SessionExpiredDialog } from '../features/auth/components/SessionExpiredDialog';
@@ -27,8 +27,13 @@ export function AppLayout() {
   );
   useShortcut({ key: 'g', description: 'Go to the inbox', scope: 'Global' }, () => void navigate('/inbox'));
 
-  // Another org's data must never show under this one's name.
+  // Another org's data must never show under this one's name. Only on a switch: on the first
+  // render the cache is already this org's, and removing it would cancel the screen's first
+  // queries (their observers then wait forever on a destroyed query).
+  const shownOrg = useRef(session.orgId);
   useEffect(() => {
+    if (shownOrg.current === session.orgId) return;
+    shownOrg.current = session.orgId;
     queryClient.removeQueries();
   }, [session.orgId, queryClient]);
 

@@ -18,9 +18,6 @@ export function useTicket(idOrCode: string) {
   return useQuery({
     queryKey: ticketKey(idOrCode),
     queryFn: ({ signal }) => fetchTicket(idOrCode, signal),
-    // A 404 is an answer, not a hiccup: show "not found" at once.
-    retry: (count, error) =>
-      count < 2 && !(error instanceof Error && 'status' in error && error.status === 404),
   });
 }
 
@@ -39,10 +36,8 @@ export function useUpdateTicket(routeId: string, ticketId: string) {
     onMutate: async (patch) => {
       await client.cancelQueries({ queryKey: ticketKey(routeId) });
       const before = client.getQueryData<TicketDetail>(ticketKey(routeId));
-      if (before) {
-        const { customFields: _ignored, ...plain } = patch;
-        client.setQueryData<TicketDetail>(ticketKey(routeId), { ...before, ...plain } as TicketDetail);
-      }
+      // The screen only sends status, priority, assignee and tags: plain replacements.
+      if (before) client.setQueryData<TicketDetail>(ticketKey(routeId), { ...before, ...patch });
       return { before };
     },
     onError: (_error, _patch, context) => {
