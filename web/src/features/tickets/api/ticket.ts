@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { apiRequest } from '../../../lib/api-client';
+import { ApiError, apiRequest } from '../../../lib/api-client';
 import type { BodyOf, ResponseOf, Schemas } from '../../../lib/api-types';
 
 export type TicketDetail = Schemas['TicketWithMessages'];
@@ -60,23 +60,43 @@ export function useMergeInto(sourceId: string) {
   });
 }
 
-/** Tickets matching a code or words, for the merge dialog's search. */
+/**
+ * Tickets matching a code or words, for the merge dialog. Full-text search covers subjects and
+ * messages, not codes, so a code (ACME-42) is also looked up directly.
+ */
 export function useTicketSearch(text: string) {
   const q = text.trim();
   return useQuery({
     queryKey: ['tickets', 'merge-search', q],
-    queryFn: ({ signal }) =>
-      apiRequest<ResponseOf<'listTickets'>>('/v1/tickets', {
+    queryFn: async ({ signal }): Promise<Schemas['Ticket'][]> => {
+      const byCode = /^[a-z0-9]+-\d+$/i.test(q)
+        ? fetchTicket(q, signal).then(
+            ({ messages: _messages, ...ticket }) => [ticket],
+            (error: unknown) => {
+              if (error instanceof ApiError && error.status === 404) return [];
+              throw error;
+            },
+          )
+        : Promise.resolve([]);
+      const byText = apiRequest<ResponseOf<'listTickets'>>('/v1/tickets', {
         query: { search: q, per_page: 10, sort: 'relevance' },
         signal,
-      }),
+      });
+      const [exact, found] = await Promise.all([byCode, byText]);
+      return [...exact, ...found.data.filter((ticket) => !exact.some((match) => match.id === ticket.id))];
+    },
     enabled: q.length > 0,
     placeholderData: (previous) => previous,
   });
 }
 
-export function useAgents() {
+/**
+ * The agents tickets can be assigned to. GET /v1/agents is admin-only, so an agent's screen
+ * doesn't ask (a 403 would be a console error): it offers "me" and the current assignee only.
+ */
+export function useAgents(enabled: boolean) {
   return useQuery({
+    enabled,
     queryKey: ['agents', 'assignable'],
     queryFn: ({ signal }) =>
       apiRequest<ResponseOf<'listAgents'>>('/v1/agents', { query: { active: true, per_page: 100 }, signal }),

@@ -7,6 +7,7 @@ import { ErrorState, Loading } from '../../../components/States';
 import { ApiError } from '../../../lib/api-client';
 import { eventStream } from '../../../lib/event-stream';
 import { useShortcut } from '../../../lib/shortcuts';
+import { isAdmin } from '../../../lib/session';
 import { useRequiredSession } from '../../../lib/use-session';
 import { CustomerPanel } from '../../customers/components/CustomerPanel';
 import { Composer, type ComposerHandle } from '../../messages/components/Composer';
@@ -78,7 +79,7 @@ const STATUS_TONE = { open: 'info', pending: 'warning', resolved: 'success' } as
 function TicketView({ routeId, ticket }: { routeId: string; ticket: TicketDetail }) {
   const session = useRequiredSession();
   const myId = session.agent.id;
-  const agents = useAgents();
+  const agents = useAgents(isAdmin(session));
   const tags = useTags();
   const update = useUpdateTicket(routeId, ticket.id);
   const composer = useRef<ComposerHandle>(null);
@@ -176,6 +177,7 @@ function TicketView({ routeId, ticket }: { routeId: string; ticket: TicketDetail
             ticket={ticket}
             agents={agents.data?.data}
             myId={myId}
+            myName={session.agent.name}
             onChange={(patch) => change(patch)}
             error={update.isError ? update.error : null}
           />
@@ -206,6 +208,11 @@ function TicketView({ routeId, ticket }: { routeId: string; ticket: TicketDetail
         aria-label="Ticket details"
         className={detailsOpen ? `${styles.side} ${styles.sideOpen}` : styles.side}
       >
+        <div className={styles.drawerBar}>
+          <Button size="sm" onClick={() => setDetailsOpen(false)}>
+            Close details
+          </Button>
+        </div>
         <TagsControl ticket={ticket} tags={tags.data?.data} onChange={(patch) => change(patch)} />
         <CustomerPanel customerId={ticket.customer.id} currentTicketId={ticket.id} />
         <TimeEntries ticketId={ticket.id} totalMinutes={ticket.timeSpentMinutes} agentName={agentName} />

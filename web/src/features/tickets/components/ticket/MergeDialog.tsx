@@ -27,7 +27,7 @@ export function MergeDialog({
   const results = useTicketSearch(search);
   const merge = useMergeInto(ticket.id);
   const navigate = useNavigate();
-  const candidates = (results.data?.data ?? []).filter(
+  const candidates = (results.data ?? []).filter(
     (candidate) => candidate.id !== ticket.id && candidate.mergedInto === null,
   );
 

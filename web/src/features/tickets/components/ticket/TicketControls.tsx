@@ -11,16 +11,19 @@ const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1
 
 interface Props {
   ticket: TicketDetail;
-  agents: Agent[] | undefined;
+  agents: Pick<Agent, 'id' | 'name'>[] | undefined;
   myId: string;
+  myName: string;
   onChange: (patch: TicketUpdate) => void;
   error: unknown;
 }
 
 /** Status, priority and assignee; each change is sent (and shown) at once. */
-export function TicketControls({ ticket, agents, myId, onChange, error }: Props) {
+export function TicketControls({ ticket, agents, myId, myName, onChange, error }: Props) {
   const id = useId();
-  const assignedKnown = ticket.assignedTo === null || agents?.some((agent) => agent.id === ticket.assignedTo);
+  // Without the agent list (agents can't read it), "me" is still assignable.
+  const choices = agents ?? [{ id: myId, name: myName }];
+  const assignedKnown = ticket.assignedTo === null || choices.some((agent) => agent.id === ticket.assignedTo);
   return (
     <div className={styles.controls}>
       <div className={styles.control}>
@@ -64,7 +67,7 @@ export function TicketControls({ ticket, agents, myId, onChange, error }: Props)
           {!assignedKnown && ticket.assignedTo ? (
             <option value={ticket.assignedTo}>Another agent</option>
           ) : null}
-          {(agents ?? []).map((agent) => (
+          {choices.map((agent) => (
             <option key={agent.id} value={agent.id}>
               {agent.name}
               {agent.id === myId ? ' (me)' : ''}
