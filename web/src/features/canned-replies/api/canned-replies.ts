@@ -15,11 +15,15 @@ export interface CannedReply {
   updatedAt: string;
 }
 
+/** Set once the server has said it has no such endpoint: don't ask it again on every keystroke. */
+let endpointMissing = false;
+
 /**
  * The composer's picker list. A server without the endpoint yet (404) answers an empty list, so
- * the picker just shows nothing instead of an error.
+ * the picker just shows nothing instead of an error, and isn't asked again until a reload.
  */
 export async function fetchCannedReplies(q: string, signal?: AbortSignal): Promise<CannedReply[]> {
+  if (endpointMissing) return [];
   try {
     const page = await apiRequest<Page<CannedReply>>('/v1/canned-replies', {
       query: { q, per_page: 20 },
@@ -27,7 +31,10 @@ export async function fetchCannedReplies(q: string, signal?: AbortSignal): Promi
     });
     return page.data;
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return [];
+    if (error instanceof ApiError && error.status === 404) {
+      endpointMissing = true;
+      return [];
+    }
     throw error;
   }
 }
