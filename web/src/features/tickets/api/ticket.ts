@@ -18,6 +18,10 @@ export function useTicket(idOrCode: string) {
   return useQuery({
     queryKey: ticketKey(idOrCode),
     queryFn: ({ signal }) => fetchTicket(idOrCode, signal),
+    // A queued reply settles on the delivery worker's time, which may not send an event this
+    // screen hears: look again every few seconds while one is waiting.
+    refetchInterval: (query) =>
+      query.state.data?.messages.some((message) => message.deliveryStatus === 'queued') ? 4000 : false,
   });
 }
 
@@ -28,6 +32,9 @@ export function useTicket(idOrCode: string) {
 export function useUpdateTicket(routeId: string, ticketId: string) {
   const client = useQueryClient();
   return useMutation({
+    // One at a time: tags are sent whole, so two quick edits in flight together could land in
+    // the wrong order and the older list would win.
+    scope: { id: `ticket-update-${ticketId}` },
     mutationFn: (patch: TicketUpdate) =>
       apiRequest<Schemas['Ticket']>(`/v1/tickets/${encodeURIComponent(ticketId)}`, {
         method: 'PATCH',
