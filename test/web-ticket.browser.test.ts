@@ -221,7 +221,7 @@ describe.each(DIALECTS)('ticket view in Chromium (%s)', (dialect) => {
 
   it('logs, edits and deletes time', async () => {
     const details = page.getByRole('complementary', { name: 'Ticket details' });
-    await details.getByText('No time logged yet').waitFor();
+    await details.getByText('No time logged yet.').waitFor();
     await details.getByLabel('Duration').fill('nonsense');
     await details.getByRole('button', { name: 'Log time' }).click();
     await details.getByText(/Enter a duration/).waitFor();
@@ -242,7 +242,7 @@ describe.each(DIALECTS)('ticket view in Chromium (%s)', (dialect) => {
     await entries.getByRole('button', { name: 'Edit 1h 30m entry' }).waitFor();
     await expectNoSeriousAxeViolations(page, 'time entries');
     await entries.getByRole('button', { name: 'Delete 1h 30m entry' }).click();
-    await details.getByText('No time logged yet').waitFor();
+    await details.getByText('No time logged yet.').waitFor();
   });
 
   it('keeps a draft per ticket and mode across a reload, and ?compose=note opens the note', async () => {

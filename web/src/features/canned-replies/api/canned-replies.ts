@@ -22,7 +22,16 @@ let endpointMissing = false;
  * The composer's picker list. A server without the endpoint yet (404) answers an empty list, so
  * the picker just shows nothing instead of an error, and isn't asked again until a reload.
  */
-export async function fetchCannedReplies(q: string, signal?: AbortSignal): Promise<CannedReply[]> {
+let previous: Promise<unknown> = Promise.resolve();
+
+export function fetchCannedReplies(q: string, signal?: AbortSignal): Promise<CannedReply[]> {
+  // One request at a time, so keystrokes typed before the first answer don't each hit a 404.
+  const next = previous.catch(() => undefined).then(() => askCannedReplies(q, signal));
+  previous = next;
+  return next;
+}
+
+async function askCannedReplies(q: string, signal?: AbortSignal): Promise<CannedReply[]> {
   if (endpointMissing) return [];
   try {
     const page = await apiRequest<Page<CannedReply>>('/v1/canned-replies', {

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { announce } from '../../../components/Announcer';
 import { Button } from '../../../components/Button';
 import { Field } from '../../../components/Field';
-import { EmptyState, ErrorState, Loading, errorMessage } from '../../../components/States';
+import { ErrorState, Loading, errorMessage } from '../../../components/States';
 import { newIdempotencyKey } from '../../../lib/ids';
 import { useRequiredSession } from '../../../lib/use-session';
 import {
@@ -39,7 +39,7 @@ export function TimeEntries({ ticketId, totalMinutes, agentName }: Props) {
           title="Time entries not loaded"
         />
       ) : entries.data.data.length === 0 ? (
-        <EmptyState title="No time logged yet" />
+        <p className={styles.empty}>No time logged yet.</p>
       ) : (
         <ul className={styles.list} aria-label="Time entries">
           {entries.data.data.map((entry) => (
@@ -190,7 +190,7 @@ function AddEntryForm({ ticketId }: { ticketId: string }) {
   return (
     <form className={styles.add} onSubmit={submit} aria-label="Log time">
       <div className={styles.addRow}>
-        <Field label="Duration" hint="e.g. 45m, 1h 30m" error={error} className={styles.duration}>
+        <Field label="Duration" hint="45m, 1h 30m" error={error} className={styles.duration}>
           <input value={duration} onChange={(event) => setDuration(event.target.value)} />
         </Field>
         <Field label="Note" className={styles.noteField}>

@@ -21,9 +21,6 @@ export function AttachmentList({ attachments }: { attachments: Attachment[] }) {
       <ul className={styles.list} aria-label="Attachments">
         {attachments.map((attachment) => (
           <li key={attachment.id} className={styles.item}>
-            <span className={styles.icon} aria-hidden="true">
-              📎
-            </span>
             <span className={styles.name}>{attachment.name}</span>
             <span className={styles.size}>{formatBytes(attachment.size)}</span>
             <button
