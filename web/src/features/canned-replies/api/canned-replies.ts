@@ -24,20 +24,18 @@ let endpointMissing = false;
  */
 let previous: Promise<unknown> = Promise.resolve();
 
-export function fetchCannedReplies(q: string, signal?: AbortSignal): Promise<CannedReply[]> {
+export function fetchCannedReplies(q: string): Promise<CannedReply[]> {
   // One request at a time, so keystrokes typed before the first answer don't each hit a 404.
-  const next = previous.catch(() => undefined).then(() => askCannedReplies(q, signal));
+  const next = previous.catch(() => undefined).then(() => askCannedReplies(q));
   previous = next;
   return next;
 }
 
-async function askCannedReplies(q: string, signal?: AbortSignal): Promise<CannedReply[]> {
+async function askCannedReplies(q: string): Promise<CannedReply[]> {
   if (endpointMissing) return [];
   try {
-    const page = await apiRequest<Page<CannedReply>>('/v1/canned-replies', {
-      query: { q, per_page: 20 },
-      signal,
-    });
+    // Not aborted when the agent types on: the first answer also says whether the endpoint exists.
+    const page = await apiRequest<Page<CannedReply>>('/v1/canned-replies', { query: { q, per_page: 20 } });
     return page.data;
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) {
@@ -51,7 +49,7 @@ async function askCannedReplies(q: string, signal?: AbortSignal): Promise<Canned
 export function useCannedReplySearch(q: string, enabled: boolean) {
   return useQuery({
     queryKey: ['canned-replies', 'picker', q],
-    queryFn: ({ signal }) => fetchCannedReplies(q, signal),
+    queryFn: () => fetchCannedReplies(q),
     enabled,
     staleTime: 30_000,
     placeholderData: (previous) => previous,
