@@ -1,3 +1,4 @@
+/* global fetch */
 // Screenshots of the agent web app's main screens for the README (docs/screenshots/*.png).
 // Seeds a fresh org (`talki dev seed`) into a temporary data directory, serves it, and drives
 // Debian's Chromium through each screen. Run `npm run build` first, then `npm run screenshots`.

@@ -39,7 +39,6 @@ function readable(message: string): string {
   return message.startsWith('must match pattern') ? 'is not in the expected format' : message;
 }
 
-
 /** A 400's `details.fields` ([{ field, message }]) as field → message, for showing next to controls. */
 export function fieldErrors(error: unknown): Record<string, string> {
   if (!(error instanceof ApiError)) return {};
