@@ -109,7 +109,7 @@ describe.each(DIALECTS)('agents (%s)', (dialect) => {
       expect(minimal.json()).toMatchObject({ name: `Defaults.${base.email}`.split('@')[0], role: 'agent' });
     });
 
-    it('a read-only key → 403', async () => {
+    it('a read-only key → 403, though it may list the team', async () => {
       const key = await admin.post('/v1/api-keys', { name: 'Reader', scope: 'read' });
       const reader = client(t.app, key.json().key);
       expectError(
@@ -117,7 +117,65 @@ describe.each(DIALECTS)('agents (%s)', (dialect) => {
         403,
         'FORBIDDEN',
       );
-      expectError(await reader.get('/v1/agents'), 403, 'FORBIDDEN');
+      const listed = await reader.get('/v1/agents');
+      expect(listed.statusCode, listed.body).toBe(200);
+      expect(listed.json().data.map((a: AgentJson) => a.id)).toContain(founderId);
+      expect((await reader.get(`/v1/agents/${founderId}`)).statusCode).toBe(200);
+    });
+  });
+
+  describe('who may read the team', () => {
+    it('a plain agent lists and reads every agent, as an admin does, and changes none of them', async () => {
+      const org = await newOrg(t);
+      const orgAdmin = client(t.app, org.apiKey);
+      const plain = await addAgent(orgAdmin, { name: 'Plain Pat' });
+      const colleague = await addAgent(orgAdmin, { name: 'Colleague Cy' });
+      const gone = await addAgent(orgAdmin, { name: 'Gone Gil' });
+      await orgAdmin.post(`/v1/agents/${gone.id}/deactivate`);
+      // Someone with a login elsewhere gets a pending invitation: shown as the admin typed it.
+      const elsewhere = await addAgent(admin);
+      const invitee = await addAgent(orgAdmin, {
+        email: elsewhere.email,
+        name: 'Invited Ivy',
+        password: null,
+      });
+      const api = agentClient(t.app, (await session(t.app, plain.email)).accessToken);
+
+      const asAdmin = (await orgAdmin.get('/v1/agents?per_page=100')).json();
+      const asAgent = await api.get('/v1/agents?per_page=100');
+      expect(asAgent.statusCode, asAgent.body).toBe(200);
+      expect(asAgent.json()).toEqual(asAdmin);
+      expect(asAgent.json().data.map((a: AgentJson) => a.id)).toEqual([
+        invitee.id,
+        gone.id,
+        colleague.id,
+        plain.id,
+        org.admin.id,
+      ]);
+      for (const agent of asAgent.json().data as AgentJson[])
+        expect(Object.keys(agent).sort()).toEqual(['active', 'createdAt', 'email', 'id', 'name', 'role']);
+      const active = (await api.get('/v1/agents?active=true&role=agent')).json();
+      expect(active.data.map((a: AgentJson) => a.id)).toEqual([invitee.id, colleague.id, plain.id]);
+
+      const read = await api.get(`/v1/agents/${colleague.id}`);
+      expect(read.statusCode, read.body).toBe(200);
+      expect(read.json()).toEqual(colleague);
+      expect((await api.get(`/v1/agents/${gone.id}`)).json()).toEqual({ ...gone, active: false });
+      expect((await api.get(`/v1/agents/${invitee.id}`)).json()).toEqual(invitee);
+      expectError(await api.get(`/v1/agents/${founderId}`), 404, 'NOT_FOUND');
+
+      expectError(
+        await api.post('/v1/agents', { email: uniqueEmail(), name: 'X', role: 'agent' }),
+        403,
+        'FORBIDDEN',
+      );
+      expectError(await api.patch(`/v1/agents/${colleague.id}`, { role: 'admin' }), 403, 'FORBIDDEN');
+      expectError(await api.patch(`/v1/agents/${colleague.id}`, { name: 'Renamed' }), 403, 'FORBIDDEN');
+      expectError(await api.post(`/v1/agents/${colleague.id}/deactivate`), 403, 'FORBIDDEN');
+      expectError(await api.post(`/v1/agents/${gone.id}/reactivate`), 403, 'FORBIDDEN');
+      expectError(await api.delete(`/v1/agents/${colleague.id}`), 403, 'FORBIDDEN');
+      expectError(await api.delete(`/v1/agents/${invitee.id}`), 403, 'FORBIDDEN');
+      expect((await orgAdmin.get('/v1/agents?per_page=100')).json()).toEqual(asAdmin);
     });
   });
 

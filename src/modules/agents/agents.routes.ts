@@ -23,12 +23,13 @@ export const agentRoutes: ModuleRoutes = ({ db }) =>
     app.get(
       '/agents',
       {
-        config: { adminOnly: 'list agents' },
         schema: {
           tags,
           operationId: 'listAgents',
           summary: 'List agents',
-          description: "The organization's agents, newest first, active and deactivated.",
+          description:
+            "The organization's agents, newest first, active and deactivated, with pending invitations shown as the admin entered them. " +
+            'Any agent of the organization and any API key may read it (to see and assign teammates); only admins change it.',
           querystring: ListAgentsQuery,
           response: { 200: AgentList, ...errorResponses(400, 401, 403, 429) },
         },
@@ -43,6 +44,7 @@ export const agentRoutes: ModuleRoutes = ({ db }) =>
           tags,
           operationId: 'getAgent',
           summary: 'Get agent',
+          description: 'Any agent of the organization and any API key may read any of its agents.',
           params: AgentParams,
           response: { 200: Agent, ...errorResponses(401, 403, 404, 429) },
         },

@@ -125,9 +125,11 @@ async function findRosterEntry(db: Kysely<Database>, orgId: string, id: string) 
   return (await q.findMember(db, orgId, id)) ?? (await iq.findOrgInvitation(db, orgId, id));
 }
 
+/**
+ * Any caller of the org reads the whole roster, as helpdesk agents see and assign their teammates:
+ * the record holds only name, email, role and status, and an invitation only what the admin typed.
+ */
 export async function getAgent(db: Kysely<Database>, caller: Caller, id: string): Promise<AgentView> {
-  // Agents may read their own record; the rest of the team is for admins, like the list.
-  if (!(caller.actorType === 'agent' && caller.actorId === id)) requireAdmin(caller, 'see other agents');
   const row = await findRosterEntry(db, caller.orgId, id);
   if (!row) throw notFound(`Agent ${id} not found`);
   return view(row);

@@ -504,7 +504,7 @@ export interface paths {
         };
         /**
          * List agents
-         * @description The organization's agents, newest first, active and deactivated.
+         * @description The organization's agents, newest first, active and deactivated, with pending invitations shown as the admin entered them. Any agent of the organization and any API key may read it (to see and assign teammates); only admins change it.
          */
         get: operations["listAgents"];
         put?: never;
@@ -526,7 +526,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get agent */
+        /**
+         * Get agent
+         * @description Any agent of the organization and any API key may read any of its agents.
+         */
         get: operations["getAgent"];
         put?: never;
         post?: never;

@@ -97,19 +97,8 @@ export function useTicketSearch(text: string) {
   });
 }
 
-/**
- * The agents tickets can be assigned to. GET /v1/agents is admin-only, so an agent's screen
- * doesn't ask (a 403 would be a console error): it offers "me" and the current assignee only.
- */
-export function useAgents(enabled: boolean) {
-  return useQuery({
-    enabled,
-    queryKey: ['agents', 'assignable'],
-    queryFn: ({ signal }) =>
-      apiRequest<ResponseOf<'listAgents'>>('/v1/agents', { query: { active: true, per_page: 100 }, signal }),
-    staleTime: 60_000,
-  });
-}
+/** The org's agents, from the inbox's cached directory: one list, read by every agent, for both screens. */
+export { useAgentDirectory as useAgents } from './tickets-list';
 
 export function useTags() {
   return useQuery({

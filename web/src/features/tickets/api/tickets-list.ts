@@ -116,12 +116,14 @@ async function allPages<T>(path: string, query: Record<string, string | number |
   return rows;
 }
 
-/** Active agents, for the assignee filter and names on rows. Listing agents is admin-only. */
-export function useAgentDirectory(canList: boolean) {
+/**
+ * The org's agents, deactivated ones too (any agent may read them): names on rows and in the
+ * ticket view, and the active ones as choices for the assignee filter and control.
+ */
+export function useAgentDirectory() {
   return useQuery({
     queryKey: ['agents', 'directory'],
-    queryFn: () => allPages<AgentSummary>('/v1/agents', { active: true }, 1000),
-    enabled: canList,
+    queryFn: () => allPages<AgentSummary>('/v1/agents', {}, 1000),
     staleTime: 5 * 60_000,
   });
 }

@@ -2,7 +2,6 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { Button } from '../../../components/Button';
 import { EmptyState, ErrorState, Loading, errorMessage } from '../../../components/States';
-import { isAdmin } from '../../../lib/session';
 import { useShortcut } from '../../../lib/shortcuts';
 import { useRequiredSession } from '../../../lib/use-session';
 import { useAgentDirectory, useTags, useTicketCounts, useTicketList } from '../api/tickets-list';
@@ -36,7 +35,6 @@ export function InboxPage() {
 function Inbox() {
   const session = useRequiredSession();
   const myId = session.agent.id;
-  const admin = isAdmin(session);
   const navigate = useNavigate();
   const location = useLocation();
   const { params, update } = useInboxParams();
@@ -70,7 +68,7 @@ function Inbox() {
 
   const list = useTicketList(filters);
   const counts = useTicketCounts(narrowing);
-  const agents = useAgentDirectory(admin);
+  const agents = useAgentDirectory();
   const tags = useTags();
   useLiveRows();
 
@@ -84,8 +82,7 @@ function Inbox() {
   const selection = useInboxSelection(rows, listKey, settled);
   const { assignToMe, resolve } = useTriage(myId);
 
-  // Names for assignees come from the agent list, which only admins may read (GET /v1/agents and
-  // GET /v1/agents/:id are admin-only): an agent sees "another agent" for a colleague's tickets.
+  // Every agent reads the team, deactivated members too, so each assigned row shows a name.
   const names = useMemo(() => {
     const map = new Map<string, string>();
     for (const agent of agents.data ?? []) map.set(agent.id, agent.name);
@@ -240,7 +237,7 @@ function Inbox() {
         <InboxFilters
           params={params}
           update={update}
-          agents={admin ? (agents.data ?? []) : null}
+          agents={agents.data ?? []}
           myId={myId}
           tags={tags.data ?? []}
           searchRef={searchRef}

@@ -7,7 +7,6 @@ import { ErrorState, Loading } from '../../../components/States';
 import { ApiError } from '../../../lib/api-client';
 import { eventStream } from '../../../lib/event-stream';
 import { useShortcut } from '../../../lib/shortcuts';
-import { isAdmin } from '../../../lib/session';
 import { useRequiredSession } from '../../../lib/use-session';
 import { CustomerPanel } from '../../customers/components/CustomerPanel';
 import { Composer, type ComposerHandle } from '../../messages/components/Composer';
@@ -79,7 +78,7 @@ const STATUS_TONE = { open: 'info', pending: 'warning', resolved: 'success' } as
 function TicketView({ routeId, ticket }: { routeId: string; ticket: TicketDetail }) {
   const session = useRequiredSession();
   const myId = session.agent.id;
-  const agents = useAgents(isAdmin(session));
+  const agents = useAgents();
   const tags = useTags();
   const update = useUpdateTicket(routeId, ticket.id);
   const composer = useRef<ComposerHandle>(null);
@@ -90,7 +89,7 @@ function TicketView({ routeId, ticket }: { routeId: string; ticket: TicketDetail
   const agentName = (id: string | null) => {
     if (!id) return 'Nobody';
     if (id === myId) return session.agent.name;
-    return agents.data?.data.find((agent) => agent.id === id)?.name ?? 'Another agent';
+    return agents.data?.find((agent) => agent.id === id)?.name ?? 'Another agent';
   };
   const customerName = ticket.customer.name ?? ticket.customer.email ?? 'Customer';
 
@@ -175,7 +174,7 @@ function TicketView({ routeId, ticket }: { routeId: string; ticket: TicketDetail
           </div>
           <TicketControls
             ticket={ticket}
-            agents={agents.data?.data}
+            agents={agents.data}
             myId={myId}
             myName={session.agent.name}
             onChange={(patch) => change(patch)}

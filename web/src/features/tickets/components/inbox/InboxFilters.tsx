@@ -11,8 +11,8 @@ const NOBODY = '__unassigned';
 interface InboxFiltersProps {
   params: InboxParams;
   update: (change: Partial<InboxParams>, options?: { replace?: boolean }) => void;
-  /** null when this agent may not list agents: the assignee filter offers Me and Unassigned. */
-  agents: AgentSummary[] | null;
+  /** The org's agents (empty while loading); the active ones are offered. */
+  agents: AgentSummary[];
   myId: string;
   tags: TagSummary[];
   searchRef: Ref<HTMLInputElement>;
@@ -39,6 +39,12 @@ export function InboxFilters({ params, update, agents, myId, tags, searchRef }: 
   }, [text, update]);
 
   const assigneeValue = params.view === 'mine' ? ME : params.view === 'unassigned' ? NOBODY : params.assignee;
+  const activeColleagues = agents.filter((agent) => agent.active && agent.id !== myId);
+  const nameOf = (id: string) => {
+    const agent = agents.find((candidate) => candidate.id === id);
+    if (!agent) return 'Another agent';
+    return agent.active ? agent.name : `${agent.name} (deactivated)`;
+  };
   const filtered =
     params.channel || params.priority || params.tag || params.assignee || params.q || params.view !== 'all';
   return (
@@ -87,12 +93,10 @@ export function InboxFilters({ params, update, agents, myId, tags, searchRef }: 
           { value: '', label: 'Anyone' },
           { value: ME, label: 'Me' },
           { value: NOBODY, label: 'Unassigned' },
-          ...(agents ?? [])
-            .filter((agent) => agent.id !== myId)
-            .map((agent) => ({ value: agent.id, label: agent.name })),
-          // A shared link may name an agent this list does not hold.
-          ...(params.assignee && !agents?.some((agent) => agent.id === params.assignee)
-            ? [{ value: params.assignee, label: 'Another agent' }]
+          ...activeColleagues.map((agent) => ({ value: agent.id, label: agent.name })),
+          // A shared link may name a deactivated agent, or one this list does not hold (yet).
+          ...(params.assignee && !activeColleagues.some((agent) => agent.id === params.assignee)
+            ? [{ value: params.assignee, label: nameOf(params.assignee) }]
             : []),
         ]}
       />

@@ -11,7 +11,8 @@ const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1
 
 interface Props {
   ticket: TicketDetail;
-  agents: Pick<Agent, 'id' | 'name'>[] | undefined;
+  /** The org's agents, deactivated ones too; undefined while loading. */
+  agents: Pick<Agent, 'id' | 'name' | 'active'>[] | undefined;
   myId: string;
   myName: string;
   onChange: (patch: TicketUpdate) => void;
@@ -21,9 +22,13 @@ interface Props {
 /** Status, priority and assignee; each change is sent (and shown) at once. */
 export function TicketControls({ ticket, agents, myId, myName, onChange, error }: Props) {
   const id = useId();
-  // Without the agent list (agents can't read it), "me" is still assignable.
-  const choices = agents ?? [{ id: myId, name: myName }];
+  // While the team loads, "me" is already assignable. Deactivated agents can't be assigned.
+  const active: Pick<Agent, 'id' | 'name'>[] = agents?.filter((agent) => agent.active) ?? [];
+  const choices = active.some((agent) => agent.id === myId)
+    ? active
+    : [...active, { id: myId, name: myName }];
   const assignedKnown = ticket.assignedTo === null || choices.some((agent) => agent.id === ticket.assignedTo);
+  const assignee = agents?.find((agent) => agent.id === ticket.assignedTo);
   return (
     <div className={styles.controls}>
       <div className={styles.control}>
@@ -65,7 +70,9 @@ export function TicketControls({ ticket, agents, myId, myName, onChange, error }
         >
           <option value="">Unassigned</option>
           {!assignedKnown && ticket.assignedTo ? (
-            <option value={ticket.assignedTo}>Another agent</option>
+            <option value={ticket.assignedTo}>
+              {assignee ? `${assignee.name} (deactivated)` : 'Another agent'}
+            </option>
           ) : null}
           {choices.map((agent) => (
             <option key={agent.id} value={agent.id}>
