@@ -40,4 +40,3 @@ export function formErrorsOf(error: unknown, labels: Record<string, string>): Fo
 function readable(message: string): string {
   return message.startsWith('must match pattern') ? 'is not in the expected format' : message;
 }
-

@@ -74,7 +74,8 @@ export type StatusCounts = TicketCounts['all'];
 export function useTicketCounts(filters: Omit<TicketFilters, 'status' | 'sort'>) {
   return useQuery({
     queryKey: ticketListKeys.counts(filters),
-    queryFn: ({ signal }) => apiRequest<TicketCounts>('/v1/tickets/counts', { query: { ...filters }, signal }),
+    queryFn: ({ signal }) =>
+      apiRequest<TicketCounts>('/v1/tickets/counts', { query: { ...filters }, signal }),
     placeholderData: (previous) => previous,
   });
 }
