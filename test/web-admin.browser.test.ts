@@ -87,7 +87,7 @@ describe.each(DIALECTS)('admin screens in Chromium (%s)', (dialect) => {
     const secret = await reveal.getByRole('textbox', { name: 'Secret key' }).inputValue();
     expect(secret).toMatch(/^talki_sk_/);
     await reveal.getByRole('button', { name: 'Copy secret key' }).click();
-    await toast(page, 'Copied').waitFor();
+    await toast(page, 'Secret key copied').waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
     await expectNoSeriousAxeViolations(page, 'new API key secret dialog');
     await shot(page, 'admin-api-key-secret');
@@ -290,7 +290,7 @@ describe.each(DIALECTS)('admin screens in Chromium (%s)', (dialect) => {
     await form.waitFor();
     await expect.poll(() => form.getByText(world.orgId, { exact: true }).count()).toBe(1);
     await form.getByRole('button', { name: 'Copy organization id' }).click();
-    await toast(page, 'Copied').waitFor();
+    await toast(page, 'Organization id copied').waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(world.orgId);
     await expectNoSeriousAxeViolations(page, 'organization');
 

@@ -268,23 +268,44 @@ describe.each(DIALECTS)('ticket view in Chromium (%s)', (dialect) => {
     await note.fill('');
   });
 
-  it('offers canned replies on "/" and stays quiet while the endpoint is missing', async () => {
+  it('offers canned replies on "/", picked with the arrow keys, placeholders filled', async () => {
+    const suffix = Date.now().toString(36);
+    const wanted = {
+      shortcut: `thanks-wait-${suffix}`,
+      title: 'Thanks for waiting',
+      body: 'Hi {{customer.name}}, thanks for waiting on {{ticket.code}}.',
+    };
+    for (const body of [
+      wanted,
+      { shortcut: `thanks-bye-${suffix}`, title: 'Sign-off', body: 'Thanks, {{customer.name}}!' },
+    ]) {
+      expect((await world.api('POST', '/v1/canned-replies', body)).status).toBe(201);
+    }
     await page.getByRole('tab', { name: 'Reply' }).click();
     const composer = page.getByRole('textbox', { name: 'Reply to the customer' });
-    await composer.pressSequentially('Hello /tha');
-    const present = (await world.api('GET', '/v1/canned-replies')).status !== 404;
-    if (present) {
-      // The endpoint exists on this server: the picker lists what matches.
-      await page.getByRole('listbox', { name: 'Canned replies' }).waitFor();
-      await composer.press('Escape');
-      await expect.poll(() => page.getByRole('listbox', { name: 'Canned replies' }).count()).toBe(0);
-    } else {
-      await expect.poll(() => watched.problems.some((line) => line.includes('status of 404'))).toBe(true);
-      takeExpected404('GET /v1/canned-replies, not on this server yet');
-      expect(await page.getByRole('listbox', { name: 'Canned replies' }).count()).toBe(0);
-      expect(watched.problems).toEqual([]);
-    }
+    await composer.pressSequentially('Hello /thanks-');
+    const picker = page.getByRole('listbox', { name: 'Canned replies' });
+    await expect.poll(() => picker.getByRole('option').count()).toBe(2);
+    await expectNoSeriousAxeViolations(page, 'canned reply picker');
+    const target = picker.getByRole('option').filter({ hasText: `/${wanted.shortcut}` });
+    await composer.press('ArrowDown');
+    if ((await target.getAttribute('aria-selected')) !== 'true') await composer.press('ArrowUp');
+    expect(await target.getAttribute('aria-selected')).toBe('true');
+    expect(await composer.getAttribute('aria-activedescendant')).toBe(await target.getAttribute('id'));
+    await composer.press('Enter');
+    await expect.poll(() => picker.count()).toBe(0);
+    expect(await composer.inputValue()).toBe(
+      `Hello Hi Carla Customer, thanks for waiting on ${ticket.code}.`,
+    );
+
+    // Escape closes the picker and leaves the text as typed.
+    await composer.pressSequentially(' /thanks-bye');
+    await expect.poll(() => picker.getByRole('option').count()).toBe(1);
+    await composer.press('Escape');
+    await expect.poll(() => picker.count()).toBe(0);
+    expect(await composer.inputValue()).toMatch(/ \/thanks-bye$/);
     await composer.fill('');
+    expect(watched.problems).toEqual([]);
   });
 
   it('shows a message posted over the API live, staying at the bottom', async () => {

@@ -14,9 +14,10 @@ export const NO_FORM_ERRORS: FormErrors = { fields: {}, general: null };
 
 /**
  * `labels` maps the form's own API field names to their visible labels; an error naming another
- * field goes to the alert.
+ * field goes to the alert. No error (a mutation's `error` before it failed) gives NO_FORM_ERRORS.
  */
 export function formErrorsOf(error: unknown, labels: Record<string, string>): FormErrors {
+  if (error === null || error === undefined) return NO_FORM_ERRORS;
   if (!(error instanceof ApiError)) {
     return { fields: {}, general: error instanceof Error ? error.message : 'Something went wrong' };
   }
@@ -24,7 +25,8 @@ export function formErrorsOf(error: unknown, labels: Record<string, string>): Fo
   const listed = (error.details as { fields?: unknown } | null)?.fields;
   if (Array.isArray(listed)) {
     for (const item of listed as Array<{ field?: unknown; message?: unknown }>) {
-      const field = typeof item.field === 'string' ? item.field : '';
+      // "allowedOrigins.2" belongs to the list as a whole; the first message per field wins.
+      const field = typeof item.field === 'string' ? item.field.replace(/\.\d+$/, '') : '';
       const label = Object.hasOwn(labels, field) ? labels[field] : undefined;
       if (label && typeof item.message === 'string' && !fields[field]) {
         fields[field] = `${label} ${readable(item.message)}`;
@@ -37,26 +39,4 @@ export function formErrorsOf(error: unknown, labels: Record<string, string>): Fo
 /** A regular expression means nothing to a person: the field's hint says what is expected. */
 function readable(message: string): string {
   return message.startsWith('must match pattern') ? 'is not in the expected format' : message;
-}
-
-/** A 400's `details.fields` ([{ field, message }]) as field → message, for showing next to controls. */
-export function fieldErrors(error: unknown): Record<string, string> {
-  if (!(error instanceof ApiError)) return {};
-  const details = error.details as { fields?: Array<{ field?: unknown; message?: unknown }> } | null;
-  const out: Record<string, string> = {};
-  for (const entry of details?.fields ?? []) {
-    if (typeof entry.field !== 'string' || typeof entry.message !== 'string') continue;
-    // "allowedOrigins.2" belongs to the list as a whole; the first message per field wins.
-    const field = entry.field.replace(/\.\d+$/, '');
-    out[field] ??= entry.message;
-  }
-  return out;
-}
-
-/** The message for an alert when no field error explains the failure (or null when one does). */
-export function formAlert(error: unknown, shownFields: readonly string[]): string | null {
-  if (!error) return null;
-  const fields = fieldErrors(error);
-  if (shownFields.some((field) => fields[field])) return null;
-  return error instanceof Error ? error.message : 'Something went wrong';
 }

@@ -3,7 +3,7 @@ import { announce } from '../../../components/Announcer';
 import { Badge, type BadgeTone } from '../../../components/Badge';
 import { Button } from '../../../components/Button';
 import { ConfirmActionDialog } from '../../../components/ConfirmActionDialog';
-import { CopyTextButton } from '../../../components/CopyTextButton';
+import { CopyButton } from '../../../components/CopyButton';
 import { EmptyState, ErrorState, Loading } from '../../../components/States';
 import screen from '../../../components/AdminScreen.module.css';
 import { formatDateTime } from '../../../lib/format-date';
@@ -121,7 +121,7 @@ export function ApiKeysPage() {
               {widgetKeys.map((key) => (
                 <div key={key.id} className={`${screen.card} ${styles.widgetKey}`}>
                   <code>{key.publicKey ?? key.prefix}</code>
-                  {key.publicKey ? <CopyTextButton text={key.publicKey} what="widget key" /> : null}
+                  {key.publicKey ? <CopyButton text={key.publicKey} what="widget key" /> : null}
                 </div>
               ))}
             </section>

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { announce } from '../../../components/Announcer';
 import { Button } from '../../../components/Button';
-import { CopyTextButton } from '../../../components/CopyTextButton';
+import { CopyButton } from '../../../components/CopyButton';
 import { Dialog } from '../../../components/Dialog';
 import { Field } from '../../../components/Field';
 import { formErrorsOf, NO_FORM_ERRORS, type FormErrors } from '../../../lib/field-errors';
@@ -88,7 +88,7 @@ export function CreateApiKeyDialog({
             value={created.key}
             onFocus={(event) => event.currentTarget.select()}
           />
-          <CopyTextButton text={created.key} what="secret key" />
+          <CopyButton text={created.key} what="secret key" />
         </div>
         <div className="dialog-actions">
           <Button variant="primary" onClick={() => change(false)}>

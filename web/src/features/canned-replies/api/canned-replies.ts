@@ -1,55 +1,23 @@
 import { useQuery } from '@tanstack/react-query';
-import { ApiError, apiRequest, type Page } from '../../../lib/api-client';
+import { apiRequest } from '../../../lib/api-client';
+import type { ResponseOf } from '../../../lib/api-types';
+
+export type CannedReply = ResponseOf<'getCannedReply'>;
 
 /**
- * A canned reply, as GET /v1/canned-replies answers. Hand-typed until the API types
- * (api-schema.d.ts) include the endpoint; replace with Schemas['CannedReply'] then.
+ * The composer's picker list. A keystroke that changes the query aborts the request before it;
+ * a failing request is an ordinary query error, and the picker then just shows no entries.
  */
-export interface CannedReply {
-  id: string;
-  shortcut: string;
-  title: string;
-  body: string;
-  createdBy: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** Set once the server has said it has no such endpoint: don't ask it again on every keystroke. */
-let endpointMissing = false;
-
-/**
- * The composer's picker list. A server without the endpoint yet (404) answers an empty list, so
- * the picker just shows nothing instead of an error, and isn't asked again until a reload.
- */
-let previous: Promise<unknown> = Promise.resolve();
-
-export function fetchCannedReplies(q: string): Promise<CannedReply[]> {
-  // One request at a time, so keystrokes typed before the first answer don't each hit a 404.
-  const next = previous.catch(() => undefined).then(() => askCannedReplies(q));
-  previous = next;
-  return next;
-}
-
-async function askCannedReplies(q: string): Promise<CannedReply[]> {
-  if (endpointMissing) return [];
-  try {
-    // Not aborted when the agent types on: the first answer also says whether the endpoint exists.
-    const page = await apiRequest<Page<CannedReply>>('/v1/canned-replies', { query: { q, per_page: 20 } });
-    return page.data;
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) {
-      endpointMissing = true;
-      return [];
-    }
-    throw error;
-  }
-}
-
 export function useCannedReplySearch(q: string, enabled: boolean) {
   return useQuery({
     queryKey: ['canned-replies', 'picker', q],
-    queryFn: () => fetchCannedReplies(q),
+    queryFn: async ({ signal }) =>
+      (
+        await apiRequest<ResponseOf<'listCannedReplies'>>('/v1/canned-replies', {
+          query: { q, per_page: 20 },
+          signal,
+        })
+      ).data,
     enabled,
     staleTime: 30_000,
     placeholderData: (previous) => previous,

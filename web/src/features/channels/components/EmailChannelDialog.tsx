@@ -3,7 +3,7 @@ import { announce } from '../../../components/Announcer';
 import { Button } from '../../../components/Button';
 import { Dialog } from '../../../components/Dialog';
 import { Field } from '../../../components/Field';
-import { fieldErrors, formAlert } from '../../../lib/field-errors';
+import { formErrorsOf } from '../../../lib/field-errors';
 import { useCreateChannel, useUpdateChannel, type Channel, type UpdateChannelBody } from '../api/channels';
 import styles from './ChannelsPage.module.css';
 
@@ -16,19 +16,18 @@ interface Props {
   onCreated?: (channel: Channel) => void;
 }
 
-const SHOWN_FIELDS = [
-  'name',
-  'address',
-  'displayName',
-  'enabled',
-  'smtp',
-  'smtpUrl',
-  'smtp.host',
-  'smtp.port',
-  'smtp.secure',
-  'smtp.username',
-  'smtp.password',
-];
+/** The fields the form shows errors next to, with their labels; the rest go to the alert. */
+const FIELDS = {
+  name: 'Name',
+  address: 'Address',
+  displayName: 'Sender name',
+  smtp: 'SMTP server',
+  smtpUrl: 'SMTP URL',
+  'smtp.host': 'SMTP host',
+  'smtp.port': 'SMTP port',
+  'smtp.username': 'SMTP username',
+  'smtp.password': 'SMTP password',
+};
 
 /** Create or change an email channel. The SMTP password is write-only: never shown, only replaced. */
 export function EmailChannelDialog({ open, onOpenChange, channel, onCreated }: Props) {
@@ -75,8 +74,7 @@ function EmailForm({
       setSmtpTouched(true);
       setter(value);
     };
-  const errors = fieldErrors(mutation.error);
-  const alert = formAlert(mutation.error, SHOWN_FIELDS);
+  const { fields: errors, general: alert } = formErrorsOf(mutation.error, FIELDS);
   const hadPassword = Boolean(channel?.smtp?.username);
 
   const submit = () => {

@@ -3,7 +3,7 @@ import { announce } from '../../../components/Announcer';
 import { Button } from '../../../components/Button';
 import { Dialog } from '../../../components/Dialog';
 import { Field } from '../../../components/Field';
-import { fieldErrors, formAlert } from '../../../lib/field-errors';
+import { formErrorsOf } from '../../../lib/field-errors';
 import { useCreateChannel, useUpdateChannel, type Channel, type UpdateChannelBody } from '../api/channels';
 import styles from './ChannelsPage.module.css';
 
@@ -35,8 +35,11 @@ function TelegramForm({ channel, onDone }: { channel?: Channel; onDone: () => vo
   const [botToken, setBotToken] = useState('');
   const [mode, setMode] = useState<'webhook' | 'polling'>(channel?.mode ?? 'webhook');
   const [enabled, setEnabled] = useState(channel?.enabled ?? true);
-  const errors = fieldErrors(mutation.error);
-  const alert = formAlert(mutation.error, ['name', 'botToken', 'mode', 'enabled']);
+  const { fields: errors, general: alert } = formErrorsOf(mutation.error, {
+    name: 'Name',
+    botToken: 'Bot token',
+    mode: 'Updates',
+  });
 
   const submit = () => {
     const body: UpdateChannelBody = { mode, enabled };

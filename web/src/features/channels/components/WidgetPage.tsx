@@ -6,7 +6,7 @@ import { CopyButton } from '../../../components/CopyButton';
 import { Dialog } from '../../../components/Dialog';
 import { Field } from '../../../components/Field';
 import { ErrorState, Loading, errorMessage } from '../../../components/States';
-import { fieldErrors, formAlert } from '../../../lib/field-errors';
+import { formErrorsOf } from '../../../lib/field-errors';
 import { useRequiredSession } from '../../../lib/use-session';
 import {
   useRotateIdentitySecret,
@@ -148,15 +148,12 @@ function WidgetSettings({ channel }: { channel: Channel }) {
     update.reset();
     setDraft({ ...value, ...patch });
   };
-  const errors = fieldErrors(update.error);
-  const alert = formAlert(update.error, [
-    'title',
-    'greeting',
-    'color',
-    'allowedOrigins',
-    'requireEmail',
-    'enabled',
-  ]);
+  const { fields: errors, general: alert } = formErrorsOf(update.error, {
+    title: 'Title',
+    greeting: 'Greeting',
+    color: 'Accent colour',
+    allowedOrigins: 'Allowed origins',
+  });
   const contrast = contrastWithWhite(value.color);
 
   const save = () => {
@@ -297,7 +294,10 @@ function IdentityVerification({ channel }: { channel: Channel }) {
         announce('New identity secret generated');
       },
     });
-  const errors = fieldErrors(update.error);
+  const { fields: errors } = formErrorsOf(update.error, {
+    requireSignedIdentity: 'Require signed identities',
+    identitySecret: 'Identity secret',
+  });
   return (
     <section className={styles.card} aria-labelledby="identity-heading">
       <h2 id="identity-heading">Identity verification</h2>

@@ -5,7 +5,7 @@ import { Badge } from '../../../components/Badge';
 import { Button } from '../../../components/Button';
 import { Field } from '../../../components/Field';
 import { ErrorState, Loading } from '../../../components/States';
-import { fieldErrors, formAlert } from '../../../lib/field-errors';
+import { formErrorsOf } from '../../../lib/field-errors';
 import {
   useArticle,
   useCollections,
@@ -54,8 +54,11 @@ function ArticleForm({ article }: { article?: Article }) {
   const [body, setBody] = useState(article?.body ?? '');
   const [collectionId, setCollectionId] = useState(article?.collectionId ?? params.get('collection') ?? '');
   const [deleting, setDeleting] = useState(false);
-  const errors = fieldErrors(mutation.error);
-  const alert = formAlert(mutation.error, ['title', 'body', 'collectionId', 'status', 'slug']);
+  const { fields: errors, general: alert } = formErrorsOf(mutation.error, {
+    title: 'Title',
+    collectionId: 'Collection',
+    body: 'Body',
+  });
   const status = article?.status ?? 'draft';
 
   const save = (nextStatus: 'draft' | 'published') => {

@@ -7,7 +7,7 @@ import { Dialog } from '../../../components/Dialog';
 import { Field } from '../../../components/Field';
 import { EmptyState, ErrorState, Loading, errorMessage } from '../../../components/States';
 import { ApiError } from '../../../lib/api-client';
-import { fieldErrors, formAlert } from '../../../lib/field-errors';
+import { formErrorsOf } from '../../../lib/field-errors';
 import {
   useArticles,
   useCollections,
@@ -82,7 +82,7 @@ function CollectionsPanel({
   const [renaming, setRenaming] = useState<Collection | null>(null);
   const [deleting, setDeleting] = useState<Collection | null>(null);
   const list = collections.data ?? [];
-  const errors = fieldErrors(create.error);
+  const createErrors = formErrorsOf(create.error, { name: 'Name' });
 
   /** Swaps positions with a neighbour; positions are renumbered so ties can't keep the old order. */
   const move = (index: number, by: -1 | 1) => {
@@ -202,7 +202,7 @@ function CollectionsPanel({
           );
         }}
       >
-        <Field label="New collection" error={errors.name ?? formAlert(create.error, ['name'])}>
+        <Field label="New collection" error={createErrors.fields.name ?? createErrors.general}>
           <input value={name} maxLength={200} onChange={(event) => setName(event.target.value)} />
         </Field>
         <Button type="submit" busy={create.isPending}>
@@ -241,8 +241,10 @@ function RenameForm({ collection, onClose }: { collection: Collection; onClose: 
   const update = useUpdateCollection();
   const [name, setName] = useState(collection.name);
   const [description, setDescription] = useState(collection.description ?? '');
-  const errors = fieldErrors(update.error);
-  const alert = formAlert(update.error, ['name', 'description']);
+  const { fields: errors, general: alert } = formErrorsOf(update.error, {
+    name: 'Name',
+    description: 'Description',
+  });
   return (
     <form
       noValidate

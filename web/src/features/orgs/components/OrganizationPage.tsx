@@ -1,7 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { announce } from '../../../components/Announcer';
 import { Button } from '../../../components/Button';
-import { CopyTextButton } from '../../../components/CopyTextButton';
+import { CopyButton } from '../../../components/CopyButton';
 import { Field } from '../../../components/Field';
 import { ErrorState, Loading } from '../../../components/States';
 import screen from '../../../components/AdminScreen.module.css';
@@ -107,7 +107,7 @@ function OrganizationForm({ org }: { org: Organization }) {
     >
       <p className={styles.idRow}>
         Organization id <code>{org.id}</code>
-        <CopyTextButton text={org.id} what="organization id" />
+        <CopyButton text={org.id} what="organization id" />
       </p>
       {errors.general ? (
         <p className={styles.alert} role="alert">

@@ -6,7 +6,7 @@ import {
   type InfiniteData,
   type QueryClient,
 } from '@tanstack/react-query';
-import { ApiError, apiRequest } from '../../../lib/api-client';
+import { apiRequest } from '../../../lib/api-client';
 import type { BodyOf, QueryOf, ResponseOf, Ticket, TicketStatus } from '../../../lib/api-types';
 
 export type TicketListQuery = QueryOf<'listTickets'>;
@@ -63,42 +63,19 @@ function sameView(a: TicketFilters | undefined, b: TicketFilters): boolean {
   );
 }
 
+export type TicketCounts = ResponseOf<'countTickets'>;
+/** One view's numbers: in all (`total`) and per status. */
+export type StatusCounts = TicketCounts['all'];
+
 /**
- * TEMPORARY hand-written shape: `GET /v1/tickets/counts` is being added by the API engineer and is
- * not in api-schema.d.ts yet. Replace with `ResponseOf<'countTickets'>` (or its operationId) once
- * `npm run web:api-types` picks it up.
+ * Live counts for the views. A failing request is an ordinary query error: the sidebar then
+ * shows no numbers, and the next live event or refetch tries again.
  */
-export interface StatusCounts {
-  total: number;
-  open: number;
-  pending: number;
-  resolved: number;
-}
-export interface TicketCounts {
-  all: StatusCounts;
-  mine: StatusCounts | null;
-  unassigned: StatusCounts;
-}
-
-/** Set once the server answered 404: a server without the endpoint is not asked again. */
-let countsUnavailable = false;
-
-/** Live counts for the views; null when the server has no counts endpoint (the UI shows none). */
 export function useTicketCounts(filters: Omit<TicketFilters, 'status' | 'sort'>) {
   return useQuery({
     queryKey: ticketListKeys.counts(filters),
-    queryFn: async ({ signal }): Promise<TicketCounts | null> => {
-      if (countsUnavailable) return null;
-      try {
-        return await apiRequest<TicketCounts>('/v1/tickets/counts', { query: { ...filters }, signal });
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 404) {
-          countsUnavailable = true;
-          return null;
-        }
-        throw error;
-      }
-    },
+    queryFn: ({ signal }) =>
+      apiRequest<TicketCounts>('/v1/tickets/counts', { query: { ...filters }, signal }),
     placeholderData: (previous) => previous,
   });
 }

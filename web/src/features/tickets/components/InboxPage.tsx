@@ -48,15 +48,17 @@ function Inbox() {
   }, []);
   const filters = useMemo(() => filtersOf(params, myId), [params, myId]);
   const listKey = JSON.stringify(filters);
+  // The counts cover every queue (Mine, Unassigned, All) at once, so the queue's own assignee is
+  // not a narrowing; only an agent picked in the All view is.
   const narrowing = useMemo(
     () => ({
       channel: filters.channel,
-      assignedTo: filters.assignedTo,
+      assignedTo: params.view === 'all' ? filters.assignedTo : undefined,
       tag: filters.tag,
       priority: filters.priority,
       search: filters.search,
     }),
-    [filters],
+    [filters, params.view],
   );
 
   useEffect(() => {
