@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { Button } from '../../../components/Button';
@@ -13,6 +14,7 @@ import { clearSession, getSession } from '../../../lib/session';
  */
 export function SessionExpiredDialog() {
   const navigate = useNavigate();
+  const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -37,6 +39,8 @@ export function SessionExpiredDialog() {
     try {
       await login(email.trim(), password);
       setOpen(false);
+      // What failed while signed out is fetched again, so no screen is left showing the error.
+      void queryClient.invalidateQueries();
     } catch (caught) {
       setError(errorMessage(caught));
     } finally {

@@ -1,3 +1,4 @@
+import { flushSync } from 'react-dom';
 import {
   forwardRef,
   useId,
@@ -73,14 +74,13 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(
 
   useImperativeHandle(ref, () => ({
     open(next) {
-      setMode(next);
-      // Focus after the mode's text is in place.
-      window.requestAnimationFrame(() => {
-        const element = textarea.current;
-        if (!element) return;
-        element.focus();
-        element.setSelectionRange(element.value.length, element.value.length);
-      });
+      // Rendered and focused before the key handler returns: the keys typed right after `r`
+      // or `n` must land in the composer, not trigger shortcuts (an `e` would resolve).
+      flushSync(() => setMode(next));
+      const element = textarea.current;
+      if (!element) return;
+      element.focus();
+      element.setSelectionRange(element.value.length, element.value.length);
     },
   }));
 

@@ -44,7 +44,9 @@ export function TicketPage() {
       </main>
     );
   }
-  if (ticket.isError) {
+  // A failed refetch (an expired session, a network blip) keeps the ticket and its composer on
+  // screen: only a ticket that never loaded is replaced by the error.
+  if (ticket.isError && ticket.data === undefined) {
     const notFound = ticket.error instanceof ApiError && ticket.error.status === 404;
     return (
       <main id="main" className={styles.statePage}>
