@@ -139,6 +139,12 @@ describe.each(DIALECTS)('keyboard triage across the inbox and a ticket (%s)', (d
     await expect
       .poll(async () => (await world.api<Ticket>('GET', `/v1/tickets/${ticketId}`)).body.status)
       .toBe('resolved');
+    // The thread shows the ticket's history too: who changed what, as system lines.
+    const conversation = page.getByRole('region', { name: 'Conversation' });
+    await conversation
+      .getByText(/Ada Admin changed status from Open to Resolved/i)
+      .waitFor({ timeout: 5000 });
+    await conversation.getByText(/Ada Admin changed assignee/i).waitFor();
 
     const thread = await world.api<{ data: Message[] }>('GET', `/v1/tickets/${ticketId}/messages`);
     const said = thread.body.data.filter((m) => m.role !== 'system');

@@ -1,10 +1,41 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from '../../../lib/api-client';
 import type { BodyOf, Schemas } from '../../../lib/api-types';
 import { newIdempotencyKey } from '../../../lib/ids';
 
 export type Message = Schemas['Message'];
 export type NewMessage = BodyOf<'createMessage'>;
+
+/** A thread longer than this shows its newest part (a ticket that long is rare). */
+const THREAD_LIMIT = 1000;
+const PAGE = 100;
+
+/**
+ * The whole thread as GET /v1/tickets/:id/messages has it: unlike the ticket's own `messages`,
+ * it includes the system lines (status, assignee and priority changes), so the history shows.
+ * Keyed under ['tickets'], so live events refresh it with the ticket.
+ */
+export function useThreadMessages(ticketId: string) {
+  return useQuery({
+    queryKey: ['tickets', ticketId, 'messages'],
+    queryFn: async ({ signal }) => {
+      const messages: Message[] = [];
+      let startingAfter: string | undefined;
+      do {
+        const page = await apiRequest<{ data: Message[]; meta: { nextCursor?: string | null } }>(
+          `/v1/tickets/${encodeURIComponent(ticketId)}/messages`,
+          { query: { limit: PAGE, startingAfter }, signal },
+        );
+        messages.push(...page.data);
+        startingAfter = page.meta.nextCursor ?? undefined;
+      } while (startingAfter && messages.length < THREAD_LIMIT);
+      return messages;
+    },
+    // A reply still queued is checked again until its delivery settles.
+    refetchInterval: (query) =>
+      query.state.data?.some((message) => message.deliveryStatus === 'queued') ? 4000 : false,
+  });
+}
 
 export function useSendMessage(ticketId: string) {
   const client = useQueryClient();

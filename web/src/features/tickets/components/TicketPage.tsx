@@ -10,6 +10,7 @@ import { useShortcut } from '../../../lib/shortcuts';
 import { useRequiredSession } from '../../../lib/use-session';
 import { CustomerPanel } from '../../customers/components/CustomerPanel';
 import { Composer, type ComposerHandle } from '../../messages/components/Composer';
+import { useThreadMessages } from '../../messages/api/messages';
 import { Thread } from '../../messages/components/Thread';
 import { TimeEntries } from '../../time-entries/components/TimeEntries';
 import {
@@ -84,6 +85,7 @@ function TicketView({ routeId, ticket }: { routeId: string; ticket: TicketDetail
   const tags = useTags();
   const update = useUpdateTicket(routeId, ticket.id);
   const composer = useRef<ComposerHandle>(null);
+  const thread = useThreadMessages(ticket.id);
   const [searchParams, setSearchParams] = useSearchParams();
   const [mergeOpen, setMergeOpen] = useState(false);
   const [detailsOpen, setDetailsOpen] = useState(false);
@@ -191,7 +193,7 @@ function TicketView({ routeId, ticket }: { routeId: string; ticket: TicketDetail
         ) : null}
         <Thread
           ticketId={ticket.id}
-          messages={ticket.messages}
+          messages={thread.data ?? ticket.messages}
           channel={ticket.channel}
           customerName={customerName}
           agentName={agentName}
