@@ -103,48 +103,68 @@ export function withQuery(path: string, query: RequestOptions['query']): string 
   return text ? `${path}?${text}` : path;
 }
 
-/** Sends one request to the public API as the signed-in agent, in the active org. */
-export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
+/**
+ * Fetches as the signed-in agent, in the active org; a 401 (the token expired on the way)
+ * refreshes once and tries again. Non-2xx answers become ApiError.
+ */
+async function authorizedFetch(
+  path: string,
+  init: Omit<RequestInit, 'headers'> & { headers?: Record<string, string> },
+) {
   const send = async (token: string) => {
     const session = getSession();
-    const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
+    const headers: Record<string, string> = { ...init.headers, Authorization: `Bearer ${token}` };
     if (session) headers['X-Organization-Id'] = session.orgId;
-    if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
-    let body: BodyInit | undefined;
-    if (options.body instanceof FormData) body = options.body;
-    else if (options.body !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      body = JSON.stringify(options.body);
-    }
-    return fetch(withQuery(path, options.query), {
-      method: options.method ?? 'GET',
-      headers,
-      body,
-      signal: options.signal,
-    });
+    return fetch(path, { ...init, headers });
   };
   let response = await send(await accessToken());
   if (response.status === 401) response = await send(await refreshAccessToken());
   if (!response.ok) throw await readError(response);
+  return response;
+}
+
+/** Sends one request to the public API as the signed-in agent, in the active org. */
+export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
+  let body: BodyInit | undefined;
+  if (options.body instanceof FormData) body = options.body;
+  else if (options.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(options.body);
+  }
+  const response = await authorizedFetch(withQuery(path, options.query), {
+    method: options.method ?? 'GET',
+    headers,
+    body,
+    signal: options.signal,
+  });
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
 }
 
 /** Downloads a protected file (attachments) with the agent's token, as a Blob. */
 export async function apiBlob(path: string): Promise<Blob> {
-  const send = async (token: string) => {
-    const session = getSession();
-    return fetch(path, {
-      headers: {
-        Authorization: `Bearer ${token}`,
-        ...(session ? { 'X-Organization-Id': session.orgId } : {}),
-      },
-    });
-  };
-  let response = await send(await accessToken());
-  if (response.status === 401) response = await send(await refreshAccessToken());
-  if (!response.ok) throw await readError(response);
-  return response.blob();
+  return (await authorizedFetch(path, {})).blob();
+}
+
+/** Walks a cursor-paged v1 list to its end (or `max` items): small lists a screen needs whole. */
+export async function apiAllPages<T>(
+  path: string,
+  {
+    query = {},
+    max = 1000,
+    signal,
+  }: { query?: RequestOptions['query']; max?: number; signal?: AbortSignal } = {},
+): Promise<T[]> {
+  const rows: T[] = [];
+  let startingAfter: string | undefined;
+  do {
+    const page = await apiRequest<Page<T>>(path, { query: { ...query, limit: 100, startingAfter }, signal });
+    rows.push(...page.data);
+    startingAfter = page.meta.nextCursor ?? undefined;
+  } while (startingAfter && rows.length < max);
+  return rows;
 }
 
 export async function login(email: string, password: string): Promise<void> {

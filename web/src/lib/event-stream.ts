@@ -156,10 +156,8 @@ class EventStream {
         this.attempts = 0;
         this.setStatus('live');
         this.keepTokenFresh();
-        for (const [ticketId, state] of this.myPresence) this.send({ type: 'presence', ticketId, state });
-        this.presenceTimer = window.setInterval(() => {
-          for (const [ticketId, state] of this.myPresence) this.send({ type: 'presence', ticketId, state });
-        }, PRESENCE_REPEAT_MS);
+        this.repeatPresence();
+        this.presenceTimer = window.setInterval(() => this.repeatPresence(), PRESENCE_REPEAT_MS);
         return;
       case 'event':
         this.lastEventId = frame.event.id;
@@ -171,6 +169,11 @@ class EventStream {
       case 'error':
         return;
     }
+  }
+
+  /** Says this agent's presence again: on a new socket, and before the server's expiry. */
+  private repeatPresence(): void {
+    for (const [ticketId, state] of this.myPresence) this.send({ type: 'presence', ticketId, state });
   }
 
   /** The socket outlives one access token: send each new one before the old expires. */

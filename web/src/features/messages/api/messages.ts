@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { apiRequest } from '../../../lib/api-client';
+import { apiAllPages, apiRequest } from '../../../lib/api-client';
 import type { BodyOf, Schemas } from '../../../lib/api-types';
 import { newIdempotencyKey } from '../../../lib/ids';
 
@@ -8,7 +8,6 @@ export type NewMessage = BodyOf<'createMessage'>;
 
 /** A thread longer than this shows its newest part (a ticket that long is rare). */
 const THREAD_LIMIT = 1000;
-const PAGE = 100;
 
 /**
  * The whole thread as GET /v1/tickets/:id/messages has it: unlike the ticket's own `messages`,
@@ -18,19 +17,11 @@ const PAGE = 100;
 export function useThreadMessages(ticketId: string) {
   return useQuery({
     queryKey: ['tickets', ticketId, 'messages'],
-    queryFn: async ({ signal }) => {
-      const messages: Message[] = [];
-      let startingAfter: string | undefined;
-      do {
-        const page = await apiRequest<{ data: Message[]; meta: { nextCursor?: string | null } }>(
-          `/v1/tickets/${encodeURIComponent(ticketId)}/messages`,
-          { query: { limit: PAGE, startingAfter }, signal },
-        );
-        messages.push(...page.data);
-        startingAfter = page.meta.nextCursor ?? undefined;
-      } while (startingAfter && messages.length < THREAD_LIMIT);
-      return messages;
-    },
+    queryFn: ({ signal }) =>
+      apiAllPages<Message>(`/v1/tickets/${encodeURIComponent(ticketId)}/messages`, {
+        max: THREAD_LIMIT,
+        signal,
+      }),
     // A reply still queued is checked again until its delivery settles.
     refetchInterval: (query) =>
       query.state.data?.some((message) => message.deliveryStatus === 'queued') ? 4000 : false,

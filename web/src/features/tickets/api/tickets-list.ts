@@ -6,7 +6,7 @@ import {
   type InfiniteData,
   type QueryClient,
 } from '@tanstack/react-query';
-import { apiRequest } from '../../../lib/api-client';
+import { apiAllPages, apiRequest } from '../../../lib/api-client';
 import type { BodyOf, QueryOf, ResponseOf, Ticket, TicketStatus } from '../../../lib/api-types';
 
 export type TicketListQuery = QueryOf<'listTickets'>;
@@ -80,19 +80,6 @@ export function useTicketCounts(filters: Omit<TicketFilters, 'status' | 'sort'>)
   });
 }
 
-async function allPages<T>(path: string, query: Record<string, string | number | boolean>, max: number) {
-  const rows: T[] = [];
-  let startingAfter: string | undefined;
-  do {
-    const page = await apiRequest<{ data: T[]; meta: { nextCursor?: string | null } }>(path, {
-      query: { ...query, limit: 100, startingAfter },
-    });
-    rows.push(...page.data);
-    startingAfter = page.meta.nextCursor ?? undefined;
-  } while (startingAfter && rows.length < max);
-  return rows;
-}
-
 /**
  * The org's agents, deactivated ones too (any agent may read them): names on rows and in the
  * ticket view, and the active ones as choices for the assignee filter and control.
@@ -100,7 +87,7 @@ async function allPages<T>(path: string, query: Record<string, string | number |
 export function useAgentDirectory() {
   return useQuery({
     queryKey: ['agents', 'directory'],
-    queryFn: () => allPages<AgentSummary>('/v1/agents', {}, 1000),
+    queryFn: ({ signal }) => apiAllPages<AgentSummary>('/v1/agents', { signal }),
     staleTime: 5 * 60_000,
   });
 }
@@ -108,7 +95,7 @@ export function useAgentDirectory() {
 export function useTags() {
   return useQuery({
     queryKey: ['tags', 'all'],
-    queryFn: () => allPages<TagSummary>('/v1/tags', {}, 1000),
+    queryFn: ({ signal }) => apiAllPages<TagSummary>('/v1/tags', { signal }),
     staleTime: 5 * 60_000,
   });
 }
